@@ -1,0 +1,63 @@
+/** Runs the real CLI (bin/inline.js, built dist/) in a temporary git repository with an isolated environment. */
+import { mkdtempSync, mkdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+
+export const BIN = fileURLToPath(new URL('../../bin/inline.js', import.meta.url));
+
+export interface TempRepo {
+  root: string;
+  home: string;
+  env: Record<string, string>;
+  write(path: string, content: string): void;
+  cleanup(): void;
+}
+
+export async function makeTempRepo(options: { git?: boolean } = {}): Promise<TempRepo> {
+  const base = realpathSync(mkdtempSync(join(tmpdir(), 'inline-test-')));
+  const root = join(base, 'repo');
+  const home = join(base, 'home');
+  mkdirSync(root, { recursive: true });
+  mkdirSync(home, { recursive: true });
+  if (options.git !== false) await execa('git', ['init', '-q'], { cwd: root });
+  // Only what the CLI needs from the outside world, so a developer's own config cannot leak in.
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, '.config'),
+    NO_COLOR: '1',
+  };
+  return {
+    root,
+    home,
+    env,
+    write(path, content) {
+      const full = join(root, path);
+      mkdirSync(dirname(full), { recursive: true });
+      writeFileSync(full, content);
+    },
+    cleanup() {
+      rmSync(base, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface CliResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function runCli(args: string[], options: { cwd: string; env: Record<string, string>; timeoutMs?: number }): Promise<CliResult> {
+  const result = await execa(process.execPath, [BIN, ...args], {
+    cwd: options.cwd,
+    env: options.env,
+    extendEnv: false,
+    reject: false,
+    timeout: options.timeoutMs ?? 15_000,
+    stdin: 'ignore',
+  });
+  return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
+}
