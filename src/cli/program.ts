@@ -1,0 +1,116 @@
+/**
+ * The commander program. Each command's module is imported only when that command runs, so
+ * parsing and help load commander and nothing else.
+ */
+import { Command, CommanderError, type Option } from 'commander';
+import type { CommandContext, GlobalOptions } from './context.js';
+import { readVersion } from './version.js';
+
+export type CommandRun = (context: CommandContext, args: string[], options: Record<string, unknown>) => Promise<number>;
+
+interface CommandSpec {
+  name: string;
+  summary: string;
+  arguments?: string;
+  options?: Option[];
+  help?: string;
+  load: () => Promise<{ run: CommandRun }>;
+}
+
+/** Register only commands that work; each new feature adds a row. */
+const COMMANDS: CommandSpec[] = [
+  {
+    name: 'doctor',
+    summary: 'check the configuration, the model endpoints and the local model file',
+    help: `
+Exit status: 0 when everything checked is healthy, 1 when problems were found, 2 on a usage or config error.
+
+Examples:
+  $ inline doctor
+  $ inline doctor --json --base-url http://127.0.0.1:8000/v1`,
+    load: () => import('./doctor.js'),
+  },
+];
+
+const EXAMPLES = `
+Examples:
+  $ inline doctor                                        check what inline would use, and why
+  $ inline doctor --base-url http://127.0.0.1:8000/v1    check a vLLM or SGLang server
+  $ INLINE_BASE_URL=http://127.0.0.1:11434 inline doctor  check an Ollama server
+
+Configuration (highest first): flags, environment (INLINE_BASE_URL, INLINE_API_KEY or OPENAI_API_KEY,
+INLINE_MODEL, INLINE_FIM_MODEL, INLINE_EMBED_MODEL, INLINE_GGUF), <root>/.inline/config.json,
+$XDG_CONFIG_HOME/inline/config.json, defaults. With no model configured, inline uses its local engine.`;
+
+function collect(value: string, previous: string[] = []): string[] {
+  return previous.concat(value.split(',').map((v) => v.trim()).filter(Boolean));
+}
+
+export function buildProgram(onRun: (spec: CommandSpec, command: Command, args: string[]) => Promise<void>): Command {
+  const program = new Command('inline')
+    .description('A terminal-first AI coding assistant that works offline.')
+    .version(readVersion(), '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .option('--root <dir>', 'repository root (default: the git top-level, else the current directory)')
+    .option('--json', 'print machine-readable JSON')
+    .option('--base-url <url>', 'OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1 (repeat or comma-separate for several)', collect)
+    .option('--model <name>', 'model for chat and completions')
+    .option('--fim-model <name>', 'model for fill-in-the-middle completions (default: --model)')
+    .option('--embed-model <name>', 'model for embeddings')
+    .option('--api-key <key>', 'API key sent as a Bearer token')
+    .option('--engine <name>', 'engine: local, openai-http or llama (default: chosen from the other settings)')
+    .option('--gguf <path>', 'a local GGUF model file for the embedded engine')
+    .option('--no-color', 'disable colour (NO_COLOR is honoured too)')
+    .option('--verbose', 'print more detail, including stack traces on errors')
+    .addHelpText('after', EXAMPLES)
+    .showHelpAfterError('(run `inline --help` for usage)')
+    .exitOverride();
+
+  for (const spec of COMMANDS) {
+    const command = program.command(spec.name).description(spec.summary).exitOverride();
+    if (spec.arguments) command.arguments(spec.arguments);
+    for (const option of spec.options ?? []) command.addOption(option);
+    if (spec.help) command.addHelpText('after', spec.help);
+    command.action(async (...received: unknown[]) => {
+      const self = received[received.length - 1] as Command;
+      await onRun(spec, self, self.args);
+    });
+  }
+  return program;
+}
+
+/** Parses argv and runs the chosen command; returns the exit code. */
+export async function runProgram(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const program = buildProgram(async (spec, command, args) => {
+    const globals = command.optsWithGlobals() as GlobalOptions & Record<string, unknown>;
+    const { createContext } = await import('./context.js');
+    const context = createContext(globals);
+    try {
+      const { run } = await spec.load();
+      exitCode = await run(context, args, command.opts());
+    } catch (err) {
+      exitCode = await reportError(err, context);
+    }
+  });
+  try {
+    if (argv.length <= 2) {
+      program.outputHelp();
+      return 0;
+    }
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : 2;
+    }
+    throw err;
+  }
+}
+
+async function reportError(err: unknown, context: CommandContext): Promise<number> {
+  const { describeError } = await import('./errors.js');
+  const { message, exitCode } = describeError(err, context.options.verbose === true);
+  context.output.err(`${context.output.errStyle.red('inline:')} ${message}`);
+  return exitCode;
+}
