@@ -47,7 +47,7 @@ export function renderText(report: DoctorReport, s: Style, verbose: boolean): st
     lines.push('', s.bold('endpoints'));
     for (const endpoint of report.endpoints) lines.push(...renderEndpoint(endpoint, s));
   } else if (report.engine.name === 'local') {
-    lines.push('', `The local engine needs no model: completions come from this repository's own code.`);
+    lines.push('', 'No model server is configured.');
     lines.push(s.dim('For chat and model completions, point --base-url at an OpenAI-compatible server (see README).'));
   }
   if (report.gguf) {
