@@ -1,7 +1,7 @@
 /** `inline doctor`: renders the engine's health report as text or JSON. */
 import { runDoctor, type DoctorReport } from '../engine/doctor/report.js';
 import type { EndpointReport } from '../engine/doctor/probe.js';
-import type { CommandContext } from './context.js';
+import type { CommandContext } from './command-context.js';
 import type { Style } from './style.js';
 import { readVersion } from './version.js';
 

@@ -3,7 +3,7 @@
  * parsing and help load commander and nothing else.
  */
 import { Command, CommanderError, type Option } from 'commander';
-import type { CommandContext, GlobalOptions } from './context.js';
+import type { CommandContext, GlobalOptions } from './command-context.js';
 import { readVersion } from './version.js';
 
 export type CommandRun = (context: CommandContext, args: string[], options: Record<string, unknown>) => Promise<number>;
@@ -84,7 +84,7 @@ export async function runProgram(argv: string[]): Promise<number> {
   let exitCode = 0;
   const program = buildProgram(async (spec, command, args) => {
     const globals = command.optsWithGlobals() as GlobalOptions & Record<string, unknown>;
-    const { createContext } = await import('./context.js');
+    const { createContext } = await import('./command-context.js');
     const context = createContext(globals);
     try {
       const { run } = await spec.load();
