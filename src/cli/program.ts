@@ -2,7 +2,7 @@
  * The commander program. Each command's module is imported only when that command runs, so
  * parsing and help load commander and nothing else.
  */
-import { Command, CommanderError, type Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import type { CommandContext, GlobalOptions } from './command-context.js';
 import { readVersion } from './version.js';
 
@@ -29,6 +29,28 @@ Examples:
   $ inline doctor
   $ inline doctor --json --base-url http://127.0.0.1:8000/v1`,
     load: () => import('./doctor.js'),
+  },
+  {
+    name: 'context',
+    summary: 'show what a completion at a point in a file would send to the model, and why',
+    arguments: '<location>',
+    options: [
+      new Option('--line <n>', 'cursor line, 1-based (default: from the location, else the end of the file)'),
+      new Option('--column <n>', 'cursor column, 1-based (default: from the location, else the end of the line)'),
+      new Option('--offset <n>', 'cursor as a 0-based character offset, instead of line and column'),
+      new Option('--budget <tokens>', 'token budget for the prompt').default('2048'),
+      new Option('--template <id>', 'FIM template instead of the one chosen from the model name'),
+      new Option('--show-prompt', 'print the prompt itself after the summary'),
+    ],
+    help: `
+<location> is a file, optionally with :line or :line:column (1-based), e.g. src/app.py:42:9.
+The file is read from disk; its path must be inside the repository root.
+
+Examples:
+  $ inline context src/server.ts:120:17
+  $ inline context lib/parser.py --line 88 --json
+  $ inline context main.go:30 --template qwen-coder --show-prompt`,
+    load: () => import('./context.js'),
   },
 ];
 

@@ -2,7 +2,7 @@
  * Parsing with one reusable parser per language. Trees live in WASM memory, so callers get them
  * through `withTree`, which frees the tree when the callback is done.
  */
-import type { Node, Parser, Query, Tree } from 'web-tree-sitter';
+import type { Edit, Node, Parser, Query, Tree } from 'web-tree-sitter';
 import { loadLanguage, treeSitter, type LanguageId } from './languages.js';
 
 const parsers = new Map<LanguageId, Promise<Parser>>();
@@ -22,16 +22,127 @@ async function parserFor(id: LanguageId): Promise<Parser> {
   return pending;
 }
 
-/** Parses `text` and runs `use` on the tree, deleting the tree afterwards. */
+/**
+ * Parses `text` and runs `use` on the tree. Recent trees are kept per language, and a text that
+ * differs from one of them by a small edit (the next keystroke in the same file) is re-parsed
+ * incrementally from it, which costs a fraction of a full parse. `use` must not keep the tree.
+ */
 export async function withTree<T>(id: LanguageId, text: string, use: (tree: Tree) => T): Promise<T> {
-  const parser = await parserFor(id);
-  const tree = parser.parse(text);
-  if (!tree) throw new Error(`tree-sitter could not parse the ${id} text`);
-  try {
-    return use(tree);
-  } finally {
-    tree.delete();
+  const [parser, module] = await Promise.all([parserFor(id), treeSitter()]);
+  return use(treeCache(id).parse(parser, text, module.Edit));
+}
+
+interface CachedTree {
+  text: string;
+  tree: Tree;
+}
+
+/** Trees kept per language: enough for the files a user moves between. */
+const TREES_PER_LANGUAGE = 8;
+/** Above this share of the text changed, a fresh parse is as cheap as an incremental one. */
+const INCREMENTAL_LIMIT = 0.3;
+
+class TreeCache {
+  private readonly entries: CachedTree[] = [];
+
+  parse(parser: Parser, text: string, EditClass: typeof Edit): Tree {
+    const exact = this.entries.findIndex((e) => e.text === text);
+    if (exact !== -1) return this.touch(exact).tree;
+    let best: { index: number; edit: TextEdit } | undefined;
+    for (const [index, entry] of this.entries.entries()) {
+      const edit = diffTexts(entry.text, text);
+      if (edit.changed <= text.length * INCREMENTAL_LIMIT && (!best || edit.changed < best.edit.changed)) best = { index, edit };
+    }
+    let tree: Tree | null;
+    if (best) {
+      const [entry] = this.entries.splice(best.index, 1);
+      entry!.tree.edit(new EditClass(best.edit.edit));
+      tree = parser.parse(text, entry!.tree);
+      entry!.tree.delete();
+    } else {
+      tree = parser.parse(text);
+    }
+    if (!tree) throw new Error('tree-sitter could not parse the text');
+    this.entries.unshift({ text, tree });
+    while (this.entries.length > TREES_PER_LANGUAGE) this.entries.pop()!.tree.delete();
+    return tree;
   }
+
+  clear(): void {
+    for (const entry of this.entries.splice(0)) entry.tree.delete();
+  }
+
+  private touch(index: number): CachedTree {
+    const [entry] = this.entries.splice(index, 1);
+    this.entries.unshift(entry!);
+    return entry!;
+  }
+}
+
+const treeCaches = new Map<LanguageId, TreeCache>();
+
+/** Frees every kept tree (their WASM memory); the next parse of each text starts fresh. */
+export function clearTreeCache(): void {
+  for (const cache of treeCaches.values()) cache.clear();
+}
+
+function treeCache(id: LanguageId): TreeCache {
+  let cache = treeCaches.get(id);
+  if (!cache) treeCaches.set(id, (cache = new TreeCache()));
+  return cache;
+}
+
+interface Point {
+  row: number;
+  column: number;
+}
+
+interface TextEdit {
+  changed: number;
+  edit: { startIndex: number; oldEndIndex: number; newEndIndex: number; startPosition: Point; oldEndPosition: Point; newEndPosition: Point };
+}
+
+/** Row and column (UTF-16 units, as web-tree-sitter counts them) of `index`, counting from `from`. */
+function pointAt(text: string, index: number, from: Point = { row: 0, column: 0 }, fromIndex = 0): Point {
+  let { row, column } = from;
+  for (let i = fromIndex; i < index; i++) {
+    if (text.charCodeAt(i) === 10) {
+      row++;
+      column = 0;
+    } else {
+      column++;
+    }
+  }
+  return { row, column };
+}
+
+/** The single edit that turns `before` into `after`: common prefix and suffix kept. */
+export function diffTexts(before: string, after: string): TextEdit {
+  const limit = Math.min(before.length, after.length);
+  let start = 0;
+  while (start < limit && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let tail = 0;
+  while (tail < limit - start && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
+  const oldEndIndex = before.length - tail;
+  const newEndIndex = after.length - tail;
+  const changed = Math.max(oldEndIndex, newEndIndex) - start;
+  if (changed > after.length * INCREMENTAL_LIMIT) {
+    // Not worth positions: the caller will parse from scratch.
+    const zero = { row: 0, column: 0 };
+    return { changed, edit: { startIndex: 0, oldEndIndex: 0, newEndIndex: 0, startPosition: zero, oldEndPosition: zero, newEndPosition: zero } };
+  }
+  const startPosition = pointAt(before, start);
+  return {
+    changed,
+    edit: {
+      startIndex: start,
+      oldEndIndex,
+      newEndIndex,
+      startPosition,
+      oldEndPosition: pointAt(before, oldEndIndex, startPosition, start),
+      newEndPosition: pointAt(after, newEndIndex, startPosition, start),
+    },
+  };
 }
 
 /**

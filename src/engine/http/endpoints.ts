@@ -4,6 +4,10 @@
  * endpoint is busy or recently failed, the least-loaded healthy one takes the request.
  */
 
+import { stableHash } from '../../util/hash.js';
+
+export { stableHash };
+
 export interface Endpoint {
   /** Position in the configured list. */
   readonly index: number;
@@ -38,16 +42,6 @@ export function toEndpoint(url: string, index = 0): Endpoint {
     downUntil: 0,
     failures: 0,
   };
-}
-
-/** FNV-1a: fast, dependency-free, and stable across processes and machines. */
-export function stableHash(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
 }
 
 export class EndpointPool {

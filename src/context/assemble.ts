@@ -1,0 +1,211 @@
+/**
+ * Builds the completion prompt under a token budget (DESIGN §7) and reports what it chose and
+ * why. Priority: the cursor window, then the enclosing scope, definitions of names near the
+ * cursor, skeletons of imported files, recent edits. Layout is prefix-stable: snippets appear
+ * in the order they were first chosen for this file (new ones are appended), and the cursor
+ * window comes last, so consecutive keystrokes share almost the whole prompt.
+ */
+import type { TokenCounter } from './budget.js';
+import { fitToTokens } from './budget.js';
+import type { DefinitionFinder } from './definitions.js';
+import type { FimTemplate } from './fim.js';
+import {
+  definitionSnippets,
+  importSkeletonSnippets,
+  scopeSnippet,
+  snippetKey,
+  type CandidateLimits,
+  type Snippet,
+  type SnippetKind,
+} from './snippets.js';
+import { cursorWindow } from './window.js';
+
+export interface AssembleRequest {
+  path: string;
+  text: string;
+  offset: number;
+  /** Tokens the prompt may use (the model's window minus the tokens reserved for the answer). */
+  budgetTokens: number;
+  template: FimTemplate;
+  counter: TokenCounter;
+  repoName?: string;
+  recentEdits?: Array<{ path: string; startLine: number; endLine: number; content: string }>;
+}
+
+export interface ChosenSnippet extends Omit<Snippet, 'score'> {
+  tokens: number;
+  truncated: boolean;
+}
+
+export interface DroppedSnippet {
+  kind: SnippetKind;
+  path: string;
+  startLine: number;
+  endLine: number;
+  reason: string;
+  tokens: number;
+  why: string;
+}
+
+export interface AssembledPrompt {
+  prompt: string;
+  template: string;
+  stop: string[];
+  prefix: string;
+  suffix: string;
+  window: { prefixStartLine: number; cursorLine: number; cursorColumn: number; suffixEndLine: number };
+  snippets: ChosenSnippet[];
+  dropped: DroppedSnippet[];
+  tokens: { budget: number; prompt: number; prefix: number; suffix: number; context: number };
+  counter: { name: string; exact: boolean };
+}
+
+export interface AssemblerOptions {
+  prefixShare: number;
+  suffixShare: number;
+  limits: CandidateLimits;
+}
+
+const DEFAULTS: AssemblerOptions = {
+  prefixShare: 0.45,
+  suffixShare: 0.1,
+  limits: { maxDefinitions: 6, definitionBodyLines: 24, maxImportSkeletons: 4 },
+};
+
+/** Order of kinds when nothing was chosen before: the slowest-changing material first. */
+const KIND_ORDER: SnippetKind[] = ['import-skeleton', 'definition', 'recent-edit', 'scope'];
+/** A snippet cut below this share of itself says too little to be worth its tokens. */
+const MIN_TRUNCATED_SHARE = 0.35;
+const REMEMBERED_FILES = 64;
+
+export class ContextAssembler {
+  private readonly options: AssemblerOptions;
+  /** Per file, the keys of snippets in the order they were first chosen. */
+  private readonly layouts = new Map<string, string[]>();
+
+  constructor(
+    private readonly finder: DefinitionFinder,
+    options: Partial<AssemblerOptions> = {},
+  ) {
+    this.options = { ...DEFAULTS, ...options, limits: { ...DEFAULTS.limits, ...options.limits } };
+  }
+
+  async assemble(request: AssembleRequest): Promise<AssembledPrompt> {
+    const { counter, budgetTokens } = request;
+    const window = cursorWindow(
+      request.text,
+      request.offset,
+      Math.floor(budgetTokens * this.options.prefixShare),
+      Math.floor(budgetTokens * this.options.suffixShare),
+      counter,
+    );
+    const candidates = await this.candidates(request, window.prefixStartLine);
+    const overhead = counter.count(request.template.build({ prefix: '', suffix: '', path: request.path, repoName: request.repoName }));
+    let remaining = budgetTokens - window.prefixTokens - window.suffixTokens - overhead;
+
+    const previous = this.layouts.get(request.path) ?? [];
+    const rank = (s: Snippet) => {
+      const before = previous.indexOf(snippetKey(s));
+      return before === -1 ? Number.POSITIVE_INFINITY : before;
+    };
+    // Snippets chosen for the last keystroke keep their place first; then by kind priority and score.
+    const priority = ['scope', 'definition', 'import-skeleton', 'recent-edit'];
+    const ordered = [...candidates].sort(
+      (a, b) => rank(a) - rank(b) || priority.indexOf(a.kind) - priority.indexOf(b.kind) || b.score - a.score,
+    );
+
+    const chosen: ChosenSnippet[] = [];
+    const dropped: DroppedSnippet[] = [];
+    for (const snippet of ordered) {
+      // Each extra file also costs its separator and path line.
+      const cost = counter.count(snippet.content) + counter.count(`${snippet.path}\n`) + 2;
+      if (cost <= remaining) {
+        chosen.push({ ...stripScore(snippet), tokens: cost, truncated: false });
+        remaining -= cost;
+        continue;
+      }
+      const room = remaining - counter.count(`${snippet.path}\n`) - 2;
+      if (room > 0 && room / cost >= MIN_TRUNCATED_SHARE) {
+        const content = fitToTokens(snippet.content, room, counter, 'start');
+        const tokens = counter.count(content) + counter.count(`${snippet.path}\n`) + 2;
+        chosen.push({ ...stripScore(snippet), content, tokens, truncated: true });
+        remaining -= tokens;
+        continue;
+      }
+      dropped.push({ kind: snippet.kind, path: snippet.path, startLine: snippet.startLine, endLine: snippet.endLine, reason: snippet.reason, tokens: cost, why: 'over the token budget' });
+    }
+
+    // Token counts of the parts do not add up exactly to the count of the whole (estimates and
+    // BPE merges across boundaries), so the whole prompt is checked and trimmed until it fits.
+    let prefix = window.prefix;
+    let layout = this.layout(chosen, previous);
+    const build = () =>
+      request.template.build({ prefix, suffix: window.suffix, path: request.path, repoName: request.repoName, extraFiles: layout.map((s) => ({ path: s.path, content: s.content })) });
+    let prompt = build();
+    for (let over = counter.count(prompt) - budgetTokens; over > 0; over = counter.count(prompt) - budgetTokens) {
+      const last = chosen.pop();
+      if (last) {
+        dropped.push({ kind: last.kind, path: last.path, startLine: last.startLine, endLine: last.endLine, reason: last.reason, tokens: last.tokens, why: 'over the token budget' });
+        layout = layout.filter((s) => s !== last);
+      } else {
+        const shorter = fitToTokens(prefix, Math.max(0, counter.count(prefix) - over - 1), counter, 'end');
+        if (shorter.length >= prefix.length) break;
+        prefix = shorter;
+      }
+      prompt = build();
+    }
+    this.remember(request.path, layout);
+    const contextTokens = layout.reduce((sum, s) => sum + s.tokens, 0);
+    return {
+      prompt,
+      template: request.template.id,
+      stop: request.template.stop,
+      prefix,
+      suffix: window.suffix,
+      window: { prefixStartLine: window.prefixStartLine + 1, cursorLine: window.cursorLine + 1, cursorColumn: window.cursorColumn + 1, suffixEndLine: window.suffixEndLine + 1 },
+      snippets: layout,
+      dropped,
+      tokens: { budget: budgetTokens, prompt: counter.count(prompt), prefix: counter.count(prefix), suffix: window.suffixTokens, context: contextTokens },
+      counter: { name: counter.name, exact: counter.exact },
+    };
+  }
+
+  private async candidates(request: AssembleRequest, prefixStartLine: number): Promise<Snippet[]> {
+    const query = { path: request.path, text: request.text, offset: request.offset };
+    const [symbols, definitions, skeletons] = await Promise.all([
+      this.finder.analysis.symbols(request.path, request.text),
+      definitionSnippets(this.finder, query, this.options.limits),
+      importSkeletonSnippets(this.finder, query, this.options.limits),
+    ]);
+    const out: Snippet[] = [];
+    const scope = scopeSnippet(request.path, request.text, symbols, request.offset, prefixStartLine);
+    if (scope) out.push(scope);
+    out.push(...definitions, ...skeletons);
+    for (const edit of request.recentEdits ?? []) {
+      out.push({ kind: 'recent-edit', path: edit.path, startLine: edit.startLine, endLine: edit.endLine, reason: 'recently edited', content: edit.content, score: 1 });
+    }
+    return out;
+  }
+
+  /** Previously placed snippets keep their order; new ones follow, slow-changing kinds first. */
+  private layout(chosen: ChosenSnippet[], previous: string[]): ChosenSnippet[] {
+    const byKey = new Map(chosen.map((s) => [snippetKey(s), s]));
+    const kept = previous.filter((key) => byKey.has(key));
+    const added = chosen
+      .filter((s) => !kept.includes(snippetKey(s)))
+      .sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.path.localeCompare(b.path) || a.startLine - b.startLine)
+      .map(snippetKey);
+    return [...kept, ...added].map((key) => byKey.get(key)!);
+  }
+
+  private remember(path: string, layout: ChosenSnippet[]): void {
+    this.layouts.delete(path);
+    this.layouts.set(path, layout.map(snippetKey));
+    if (this.layouts.size > REMEMBERED_FILES) this.layouts.delete(this.layouts.keys().next().value!);
+  }
+}
+
+function stripScore(snippet: Snippet): Omit<Snippet, 'score'> {
+  const { score: _score, ...rest } = snippet;
+  return rest;
+}

@@ -1,0 +1,225 @@
+/**
+ * Finds the definitions behind the code at the cursor. Candidates come from the definition
+ * index (no parsing), ranked by how they are linked to the cursor: the name being typed, a
+ * module qualifier right before the cursor, the file's imports, the same package, or only the
+ * name. Only the best few are then parsed to get their exact ranges, which keeps a lookup in an
+ * unfamiliar file cheap.
+ */
+import { DefinitionIndex, type IndexedDefinition } from './definition-index.js';
+import { FileAnalysis } from './file-analysis.js';
+import { languageForPath } from './languages.js';
+import { createRepoFiles, type RepoFiles } from './repo-files.js';
+import { referencesNear } from './symbols.js';
+import type { Reference, ResolvedImport, SymbolDef } from './types.js';
+
+export type DefinitionReason = 'import' | 'qualifier' | 'imported-unused' | 'same-package' | 'name-match';
+
+export interface DefinitionHit {
+  path: string;
+  symbol: SymbolDef;
+  /** The name at the cursor that led here. */
+  name: string;
+  reason: DefinitionReason;
+  score: number;
+}
+
+export interface DefinitionQuery {
+  path: string;
+  text: string;
+  offset: number;
+}
+
+interface Candidate {
+  entry: IndexedDefinition;
+  reason: DefinitionReason;
+  score: number;
+}
+
+const REASON_WEIGHT: Record<DefinitionReason, number> = { import: 4, qualifier: 4, 'same-package': 2, 'name-match': 1, 'imported-unused': 0.8 };
+/** Name-only matches are considered in at most this many files per name (nearest paths first). */
+const NAME_MATCH_FILES = 6;
+/** References beyond this many (nearest first) add little and cost lookups. */
+const MAX_REFERENCES = 16;
+/** The name right at the cursor is what is being completed: it outweighs everything around it. */
+const AT_CURSOR_BOOST = 6;
+
+const QUALIFIER_BEFORE = /([A-Za-z_$][\w$]*(?:\s*(?:\.|::)\s*[A-Za-z_$][\w$]*)*)\s*(?:\.|::|->)\s*$/;
+
+/** Names a statement binds in the importing file: imported names, its alias, or the module's segments. */
+function boundNames(resolved: ResolvedImport): string[] {
+  const { statement } = resolved;
+  const names = statement.names.filter((n) => n !== '*' && n !== 'default');
+  if (statement.alias) names.push(statement.alias);
+  if (statement.names.includes('default') && !statement.alias) names.push(...statement.names);
+  if (statement.names.length === 0 && !statement.alias) {
+    const segments = statement.source.split(/[./:\\]+/).filter(Boolean);
+    if (segments.length > 0) names.push(segments[segments.length - 1]!, segments[0]!);
+  }
+  return names;
+}
+
+/** Shared leading directories: a crude but effective proximity in a source tree. */
+function proximity(a: string, b: string): number {
+  const x = a.split('/');
+  const y = b.split('/');
+  let shared = 0;
+  while (shared < x.length - 1 && shared < y.length - 1 && x[shared] === y[shared]) shared++;
+  return shared;
+}
+
+/** How often `qualifier.name` already appears in the document, per name. */
+function memberUse(text: string, qualifier: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  const escaped = qualifier.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s*');
+  for (const match of text.matchAll(new RegExp(`\\b${escaped}\\s*(?:\\.|::|->)\\s*([A-Za-z_$][\\w$]*)`, 'g'))) {
+    counts.set(match[1]!, (counts.get(match[1]!) ?? 0) + 1);
+  }
+  return counts;
+}
+
+function wordCount(text: string, name: string): number {
+  let count = 0;
+  for (let i = text.indexOf(name); i !== -1; i = text.indexOf(name, i + name.length)) count++;
+  return count;
+}
+
+export class DefinitionFinder {
+  readonly index: DefinitionIndex;
+
+  constructor(
+    readonly analysis: FileAnalysis,
+    index?: DefinitionIndex,
+  ) {
+    this.index = index ?? new DefinitionIndex(analysis.repo).build();
+  }
+
+  static async forRepository(root: string, files: string[]): Promise<DefinitionFinder> {
+    return new DefinitionFinder(new FileAnalysis(createRepoFiles(root, files)));
+  }
+
+  static forRepo(repo: RepoFiles): DefinitionFinder {
+    return new DefinitionFinder(new FileAnalysis(repo));
+  }
+
+  async find(query: DefinitionQuery, limit = 10): Promise<DefinitionHit[]> {
+    const language = languageForPath(query.path);
+    if (!language) return [];
+    const [references, imports] = await Promise.all([
+      referencesNear(language, query.text, query.offset),
+      this.analysis.imports(query.path, query.text),
+    ]);
+    const ranked = this.rank(query, references.slice(0, MAX_REFERENCES), imports);
+    return this.confirm(ranked, limit);
+  }
+
+  private rank(query: DefinitionQuery, references: Reference[], imports: ResolvedImport[]): Candidate[] {
+    const bindings = new Map<string, string[]>();
+    const bySource = new Map<string, string[]>();
+    for (const resolved of imports) {
+      if (resolved.files.length === 0) continue;
+      bySource.set(resolved.statement.source, resolved.files);
+      for (const name of boundNames(resolved)) bindings.set(name, [...(bindings.get(name) ?? []), ...resolved.files]);
+    }
+    const filesOf = (qualifier: string): string[] | undefined => {
+      const compact = qualifier.replace(/\s+/g, '');
+      const segments = compact.split(/\.|::/);
+      return bySource.get(compact) ?? bindings.get(compact) ?? bindings.get(segments[segments.length - 1]!) ?? bindings.get(segments[0]!);
+    };
+
+    const candidates = new Map<IndexedDefinition, Candidate>();
+    const add = (entry: IndexedDefinition, reason: DefinitionReason, closeness: number) => {
+      if (entry.path === query.path) return;
+      const score = REASON_WEIGHT[reason] * closeness;
+      const existing = candidates.get(entry);
+      if (!existing || existing.score < score) candidates.set(entry, { entry, reason, score });
+    };
+    const localNames = new Set(this.index.inFile(query.path).map((e) => e.name));
+    const samePackage = this.analysis.resolver.samePackageFiles(query.path);
+
+    // A qualifier right before the cursor (`re.`, `this.client.`) names the module being used.
+    const before = query.text.slice(Math.max(0, query.offset - 120), query.offset);
+    const cursorQualifier = QUALIFIER_BEFORE.exec(before)?.[1];
+    if (cursorQualifier) {
+      const files = filesOf(cursorQualifier);
+      if (files) {
+        const uses = memberUse(query.text, cursorQualifier);
+        for (const file of files) {
+          for (const entry of this.index.inFile(file)) {
+            if (entry.hint === 'callable') add(entry, 'qualifier', 1 + (uses.get(entry.name) ?? 0));
+          }
+        }
+      }
+    }
+
+    for (const [rank, ref] of references.entries()) {
+      let closeness = 1 / (1 + rank * 0.25);
+      const atCursor = ref.index + ref.name.length === query.offset || ref.index === query.offset;
+      if (atCursor) closeness *= AT_CURSOR_BOOST;
+      const wantsCallable = /^\s*\(/.test(query.text.slice(ref.index + ref.name.length, ref.index + ref.name.length + 8));
+      const accept = (entry: IndexedDefinition) => entry.name === ref.name && (!wantsCallable || entry.hint === 'callable');
+      const qualifier = QUALIFIER_BEFORE.exec(query.text.slice(Math.max(0, ref.index - 120), ref.index))?.[1];
+
+      const viaImport = (qualifier ? filesOf(qualifier) : undefined) ?? bindings.get(ref.name);
+      let found = false;
+      for (const file of viaImport ?? []) {
+        for (const entry of this.index.inFile(file)) {
+          if (accept(entry)) {
+            add(entry, 'import', closeness);
+            found = true;
+          }
+        }
+      }
+      // A local definition of the name shadows the rest, unless the reference is qualified.
+      if (found || (!qualifier && localNames.has(ref.name))) continue;
+      for (const file of samePackage) {
+        for (const entry of this.index.inFile(file)) if (accept(entry)) add(entry, 'same-package', closeness);
+      }
+      const byName = this.index
+        .lookup(ref.name)
+        .filter((entry) => accept(entry) && entry.path !== query.path && !samePackage.includes(entry.path))
+        .map((entry) => ({ entry, near: proximity(entry.path, query.path) }))
+        .sort((a, b) => b.near - a.near || a.entry.path.localeCompare(b.entry.path))
+        .slice(0, NAME_MATCH_FILES);
+      for (const { entry } of byName) add(entry, 'name-match', closeness);
+    }
+
+    // Imported callables not used near the cursor: likely what is about to be called.
+    const near = new Set(references.map((r) => r.name));
+    for (const resolved of imports) {
+      const file = resolved.files[0];
+      if (!file) continue;
+      for (const name of resolved.statement.names) {
+        if (name === '*' || name === 'default' || near.has(name)) continue;
+        const uses = wordCount(query.text, name);
+        for (const entry of this.index.inFile(file)) {
+          if (entry.name === name && entry.hint === 'callable') add(entry, 'imported-unused', Math.min(uses, 6) / 6);
+        }
+      }
+    }
+
+    return [...candidates.values()].sort(
+      (a, b) => b.score - a.score || a.entry.path.localeCompare(b.entry.path) || a.entry.line - b.entry.line,
+    );
+  }
+
+  /** Parses the best candidates' files to get exact definitions; drops index false positives. */
+  private async confirm(ranked: Candidate[], limit: number): Promise<DefinitionHit[]> {
+    const hits: DefinitionHit[] = [];
+    const seen = new Set<string>();
+    for (const candidate of ranked) {
+      if (hits.length >= limit) break;
+      const { entry } = candidate;
+      const symbols = await this.analysis.symbols(entry.path);
+      const named = symbols.filter((d) => d.name === entry.name);
+      if (named.length === 0) continue;
+      const symbol = named.reduce((best, d) =>
+        Math.abs(d.range.startLine - entry.line) < Math.abs(best.range.startLine - entry.line) ? d : best,
+      );
+      const key = `${entry.path}:${symbol.range.startLine}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      hits.push({ path: entry.path, symbol, name: entry.name, reason: candidate.reason, score: candidate.score });
+    }
+    return hits;
+  }
+}
