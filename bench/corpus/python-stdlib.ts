@@ -12,9 +12,17 @@ export function pythonStdlibRoot(): string | undefined {
   }
 }
 
-/** Python files of the stdlib, tests included (they are real code too), site-packages excluded. */
-export function pythonStdlibFiles(root: string): string[] {
-  const out = execFileSync('find', ['.', '-name', '*.py', '-not', '-path', './site-packages/*', '-not', '-path', '*/__pycache__/*'], { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+/**
+ * Python files of the stdlib, tests included (they are real code too). `withPip` adds the pip
+ * package from site-packages (~490 files of real application code), which takes the corpus past
+ * 2,000 files.
+ */
+export function pythonStdlibFiles(root: string, withPip = false): string[] {
+  const out = execFileSync('find', ['.', '-name', '*.py', '-not', '-path', '*/__pycache__/*', '(', '-not', '-path', './site-packages/*', ...(withPip ? ['-o', '-path', './site-packages/pip/*'] : []), ')'], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return out
     .split('\n')
     .filter(Boolean)
@@ -22,9 +30,9 @@ export function pythonStdlibFiles(root: string): string[] {
     .sort();
 }
 
-export function pythonStdlibRepo(): RepoFiles | undefined {
+export function pythonStdlibRepo(withPip = false): RepoFiles | undefined {
   const root = pythonStdlibRoot();
-  return root ? createRepoFiles(root, pythonStdlibFiles(root)) : undefined;
+  return root ? createRepoFiles(root, pythonStdlibFiles(root, withPip)) : undefined;
 }
 
 /** A deterministic pseudo-random sequence, so every run measures the same points. */

@@ -9,6 +9,8 @@ import type { TokenCounter } from './budget.js';
 import { fitToTokens } from './budget.js';
 import type { DefinitionFinder } from './definitions.js';
 import type { FimTemplate } from './fim.js';
+import { languageForPath } from './languages.js';
+import { scopeAt } from './scope.js';
 import {
   definitionSnippets,
   importSkeletonSnippets,
@@ -68,7 +70,7 @@ export interface AssemblerOptions {
 
 const DEFAULTS: AssemblerOptions = {
   prefixShare: 0.45,
-  suffixShare: 0.1,
+  suffixShare: 0.06,
   limits: { maxDefinitions: 6, definitionBodyLines: 24, maxImportSkeletons: 4 },
 };
 
@@ -77,11 +79,14 @@ const KIND_ORDER: SnippetKind[] = ['import-skeleton', 'definition', 'recent-edit
 /** A snippet cut below this share of itself says too little to be worth its tokens. */
 const MIN_TRUNCATED_SHARE = 0.35;
 const REMEMBERED_FILES = 64;
+const TRUNCATION_STEP = 64;
 
 export class ContextAssembler {
   private readonly options: AssemblerOptions;
-  /** Per file, the keys of snippets in the order they were first chosen. */
-  private readonly layouts = new Map<string, string[]>();
+  /** Per file, the snippets last sent, in the order they were first chosen. */
+  private readonly layouts = new Map<string, Snippet[]>();
+  /** Per file, the keys of the candidates of the last request. */
+  private readonly candidateKeys = new Map<string, Set<string>>();
 
   constructor(
     private readonly finder: DefinitionFinder,
@@ -103,7 +108,8 @@ export class ContextAssembler {
     const overhead = counter.count(request.template.build({ prefix: '', suffix: '', path: request.path, repoName: request.repoName }));
     let remaining = budgetTokens - window.prefixTokens - window.suffixTokens - overhead;
 
-    const previous = this.layouts.get(request.path) ?? [];
+    const previousSnippets = this.layouts.get(request.path) ?? [];
+    const previous = previousSnippets.map(snippetKey);
     const rank = (s: Snippet) => {
       const before = previous.indexOf(snippetKey(s));
       return before === -1 ? Number.POSITIVE_INFINITY : before;
@@ -113,10 +119,27 @@ export class ContextAssembler {
     const ordered = [...candidates].sort(
       (a, b) => rank(a) - rank(b) || priority.indexOf(a.kind) - priority.indexOf(b.kind) || b.score - a.score,
     );
+    // Context sent for earlier keystrokes stays while there is room, even once the names that
+    // brought it have scrolled out of view: dropping it would change the middle of the prompt
+    // and cost the server its cached prefix. It yields to everything fresh.
+    const fresh = new Set(candidates.map(snippetKey));
+    const lingering = previousSnippets.filter((s) => (s.kind === 'definition' || s.kind === 'import-skeleton') && !fresh.has(snippetKey(s)));
+    ordered.push(...lingering);
+    const originals = new Map(ordered.map((s) => [snippetKey(s), s]));
+    // A snippet new to this file's prompt must have been a candidate last time too. Names half
+    // typed at the cursor match a different definition on every keystroke; without this each
+    // would be added and dropped again, rewriting the prompt before the cursor window each time.
+    const lastCandidates = this.candidateKeys.get(request.path);
+    this.candidateKeys.set(request.path, fresh);
+    const admissible = (s: Snippet) => !lastCandidates || previous.includes(snippetKey(s)) || lastCandidates.has(snippetKey(s));
 
     const chosen: ChosenSnippet[] = [];
     const dropped: DroppedSnippet[] = [];
     for (const snippet of ordered) {
+      if (!admissible(snippet)) {
+        dropped.push({ kind: snippet.kind, path: snippet.path, startLine: snippet.startLine, endLine: snippet.endLine, reason: snippet.reason, tokens: 0, why: 'new this keystroke; added if still relevant on the next' });
+        continue;
+      }
       // Each extra file also costs its separator and path line.
       const cost = counter.count(snippet.content) + counter.count(`${snippet.path}\n`) + 2;
       if (cost <= remaining) {
@@ -124,7 +147,8 @@ export class ContextAssembler {
         remaining -= cost;
         continue;
       }
-      const room = remaining - counter.count(`${snippet.path}\n`) - 2;
+      // Rounded down so that the cut does not move with every token the prefix grows.
+      const room = Math.floor((remaining - counter.count(`${snippet.path}\n`) - 2) / TRUNCATION_STEP) * TRUNCATION_STEP;
       if (room > 0 && room / cost >= MIN_TRUNCATED_SHARE) {
         const content = fitToTokens(snippet.content, room, counter, 'start');
         const tokens = counter.count(content) + counter.count(`${snippet.path}\n`) + 2;
@@ -154,7 +178,7 @@ export class ContextAssembler {
       }
       prompt = build();
     }
-    this.remember(request.path, layout);
+    this.remember(request.path, layout.map((s) => originals.get(snippetKey(s))!));
     const contextTokens = layout.reduce((sum, s) => sum + s.tokens, 0);
     return {
       prompt,
@@ -172,14 +196,15 @@ export class ContextAssembler {
 
   private async candidates(request: AssembleRequest, prefixStartLine: number): Promise<Snippet[]> {
     const query = { path: request.path, text: request.text, offset: request.offset };
-    const [symbols, definitions, skeletons] = await Promise.all([
-      this.finder.analysis.symbols(request.path, request.text),
+    const language = languageForPath(request.path);
+    const [scope, definitions, skeletons] = await Promise.all([
+      language ? scopeAt(language, request.text, request.offset) : { scopes: [] },
       definitionSnippets(this.finder, query, this.options.limits),
       importSkeletonSnippets(this.finder, query, this.options.limits),
     ]);
     const out: Snippet[] = [];
-    const scope = scopeSnippet(request.path, request.text, symbols, request.offset, prefixStartLine);
-    if (scope) out.push(scope);
+    const scopeHeaders = scopeSnippet(request.path, request.text, scope.scopes, prefixStartLine);
+    if (scopeHeaders) out.push(scopeHeaders);
     out.push(...definitions, ...skeletons);
     for (const edit of request.recentEdits ?? []) {
       out.push({ kind: 'recent-edit', path: edit.path, startLine: edit.startLine, endLine: edit.endLine, reason: 'recently edited', content: edit.content, score: 1 });
@@ -198,10 +223,14 @@ export class ContextAssembler {
     return [...kept, ...added].map((key) => byKey.get(key)!);
   }
 
-  private remember(path: string, layout: ChosenSnippet[]): void {
+  private remember(path: string, layout: Snippet[]): void {
     this.layouts.delete(path);
-    this.layouts.set(path, layout.map(snippetKey));
-    if (this.layouts.size > REMEMBERED_FILES) this.layouts.delete(this.layouts.keys().next().value!);
+    this.layouts.set(path, layout);
+    if (this.layouts.size > REMEMBERED_FILES) {
+      const oldest = this.layouts.keys().next().value!;
+      this.layouts.delete(oldest);
+      this.candidateKeys.delete(oldest);
+    }
   }
 }
 

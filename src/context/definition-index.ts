@@ -6,6 +6,7 @@
  */
 import { languageForPath, type LanguageId } from './languages.js';
 import type { RepoFiles } from './repo-files.js';
+import type { SymbolDef } from './types.js';
 
 const IDENT = '([A-Za-z_$][\\w$]*)';
 
@@ -71,6 +72,42 @@ function hintOf(matched: string): DefinitionHint {
   }
   if (/\b(const|let|var|static)\b|=\s*$|[:=]$/.test(matched) && !/\(/.test(matched)) return 'value';
   return 'callable';
+}
+
+/**
+ * A definition's extent guessed from indentation alone, for when parsing its file now would cost
+ * too much: the header line, then every line indented deeper (or blank), then a closing
+ * bracket line at the header's own indentation.
+ */
+export function approximateDefinition(text: string, entry: IndexedDefinition): SymbolDef {
+  const lines = text.split('\n');
+  const header = lines[entry.line] ?? '';
+  const indent = /^[ \t]*/.exec(header)![0].length;
+  let last = entry.line;
+  for (let row = entry.line + 1; row < lines.length; row++) {
+    const line = lines[row]!;
+    if (line.trim() === '') continue;
+    const depth = /^[ \t]*/.exec(line)![0].length;
+    if (depth > indent) {
+      last = row;
+      continue;
+    }
+    if (/^[ \t]*[)}\]]/.test(line) || /^[ \t]*end\b/.test(line)) last = row;
+    break;
+  }
+  let startIndex = 0;
+  for (let row = 0; row < entry.line; row++) startIndex += lines[row]!.length + 1;
+  let endIndex = startIndex;
+  for (let row = entry.line; row <= last; row++) endIndex += lines[row]!.length + (row < last ? 1 : 0);
+  const column = header.indexOf(entry.name);
+  const range = { startLine: entry.line, startColumn: indent, endLine: last, endColumn: lines[last]!.length, startIndex: startIndex + indent, endIndex };
+  return {
+    name: entry.name,
+    kind: entry.hint === 'type' ? 'type' : entry.hint === 'value' ? 'variable' : 'function',
+    range,
+    nameRange: { ...range, endLine: entry.line, startColumn: column, endColumn: column + entry.name.length, startIndex: startIndex + column, endIndex: startIndex + column + entry.name.length },
+    signature: header.trim().replace(/[{:]\s*$/, '').trim(),
+  };
 }
 
 export class DefinitionIndex {

@@ -5,7 +5,7 @@
  * name. Only the best few are then parsed to get their exact ranges, which keeps a lookup in an
  * unfamiliar file cheap.
  */
-import { DefinitionIndex, type IndexedDefinition } from './definition-index.js';
+import { approximateDefinition, DefinitionIndex, type IndexedDefinition } from './definition-index.js';
 import { FileAnalysis } from './file-analysis.js';
 import { languageForPath } from './languages.js';
 import { createRepoFiles, type RepoFiles } from './repo-files.js';
@@ -40,6 +40,8 @@ const REASON_WEIGHT: Record<DefinitionReason, number> = { import: 4, qualifier: 
 const NAME_MATCH_FILES = 6;
 /** References beyond this many (nearest first) add little and cost lookups. */
 const MAX_REFERENCES = 16;
+/** Time one request may spend parsing candidate files it has not seen before. */
+const CONFIRM_BUDGET_MS = 4;
 /** The name right at the cursor is what is being completed: it outweighs everything around it. */
 const AT_CURSOR_BOOST = 6;
 
@@ -202,14 +204,30 @@ export class DefinitionFinder {
     );
   }
 
-  /** Parses the best candidates' files to get exact definitions; drops index false positives. */
+  /**
+   * Parses the best candidates' files to get exact definitions and drop index false positives.
+   * Past CONFIRM_BUDGET_MS, files not parsed yet are read by indentation instead (their parse
+   * goes on in the background for the next keystroke), so one request never stalls on a cold file.
+   */
   private async confirm(ranked: Candidate[], limit: number): Promise<DefinitionHit[]> {
     const hits: DefinitionHit[] = [];
     const seen = new Set<string>();
+    const deadline = performance.now() + CONFIRM_BUDGET_MS;
     for (const candidate of ranked) {
       if (hits.length >= limit) break;
       const { entry } = candidate;
-      const symbols = await this.analysis.symbols(entry.path);
+      let symbols = this.analysis.symbolsIfReady(entry.path);
+      if (!symbols && performance.now() < deadline) symbols = await this.analysis.symbols(entry.path);
+      if (!symbols) {
+        const text = this.analysis.repo.read(entry.path);
+        if (text === undefined) continue;
+        const approximate = approximateDefinition(text, entry);
+        const key = `${entry.path}:${approximate.range.startLine}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        hits.push({ path: entry.path, symbol: approximate, name: entry.name, reason: candidate.reason, score: candidate.score });
+        continue;
+      }
       const named = symbols.filter((d) => d.name === entry.name);
       if (named.length === 0) continue;
       const symbol = named.reduce((best, d) =>

@@ -3,17 +3,19 @@
  * consecutive keystrokes and repeated lookups reuse work. A file's entry is recomputed only
  * when its text changes.
  */
-import { stableHash } from '../util/hash.js';
 import { ImportResolver } from './imports.js';
 import { languageForPath } from './languages.js';
+import { diffTexts } from './parse.js';
 import type { RepoFiles } from './repo-files.js';
 import { skeleton } from './skeleton.js';
 import { extractSymbols } from './symbols.js';
 import type { ResolvedImport, SymbolDef } from './types.js';
 
 interface Entry {
-  hash: string;
+  text: string;
   symbols?: Promise<SymbolDef[]>;
+  /** Set once `symbols` has resolved, so callers in a hurry can use it without waiting. */
+  symbolsReady?: SymbolDef[];
   imports?: Promise<ResolvedImport[]>;
   skeleton?: Promise<SkeletonResult>;
 }
@@ -25,14 +27,26 @@ export interface SkeletonResult {
   ratio: number;
 }
 
-/** Content identity: length plus a 32-bit hash is plenty to tell edits of one file apart. */
-function contentKey(text: string): string {
-  return `${text.length}:${stableHash(text)}`;
+/** Words that start an import in some language: an edit containing one may change the imports. */
+const IMPORT_WORDS = /import|require|include|using|\buse\b|\bmod\b|\bfrom\b|autoload/;
+
+/**
+ * Whether an edit from `before` to `after` leaves the import statements alone: it starts below
+ * the line of the last import and neither removes nor adds anything that looks like one.
+ */
+function importsUnaffected(before: string, after: string, imports: ResolvedImport[]): boolean {
+  const { edit } = diffTexts(before, after);
+  if (!edit) return false;
+  const lastLine = imports.reduce((max, r) => Math.max(max, r.statement.line), -1);
+  if (edit.startPosition.row <= lastLine + 1 && imports.length > 0) return false;
+  return !IMPORT_WORDS.test(before.slice(edit.startIndex, edit.oldEndIndex)) && !IMPORT_WORDS.test(after.slice(edit.startIndex, edit.newEndIndex));
 }
 
 export class FileAnalysis {
   readonly resolver: ImportResolver;
   private readonly entries = new Map<string, Entry>();
+  /** The text each file's imports were last read from: keystrokes below the imports reuse them. */
+  private readonly lastImports = new Map<string, { text: string; imports: Promise<ResolvedImport[]> }>();
 
   constructor(readonly repo: RepoFiles) {
     this.resolver = new ImportResolver(repo);
@@ -42,10 +56,10 @@ export class FileAnalysis {
   private entry(path: string, text: string | undefined): { entry: Entry; text: string } | undefined {
     const content = text ?? this.repo.read(path);
     if (content === undefined) return undefined;
-    const hash = contentKey(content);
+    // String equality is a pointer check for the same text and a memcmp otherwise: cheaper than hashing.
     let entry = this.entries.get(path);
-    if (!entry || entry.hash !== hash) {
-      entry = { hash };
+    if (!entry || entry.text !== content) {
+      entry = { text: content };
       this.entries.set(path, entry);
     }
     return { entry, text: content };
@@ -55,14 +69,33 @@ export class FileAnalysis {
     const language = languageForPath(path);
     const found = language && this.entry(path, text);
     if (!language || !found) return Promise.resolve([]);
-    found.entry.symbols ??= extractSymbols(language, found.text);
-    return found.entry.symbols;
+    if (!found.entry.symbols) {
+      const entry = found.entry;
+      entry.symbols = extractSymbols(language, found.text);
+      entry.symbols.then((symbols) => (entry.symbolsReady = symbols)).catch(() => undefined);
+    }
+    return found.entry.symbols!;
   }
 
-  imports(path: string, text?: string): Promise<ResolvedImport[]> {
+  /** The file's symbols if they are already known; undefined (and a parse started) otherwise. */
+  symbolsIfReady(path: string): SymbolDef[] | undefined {
+    const ready = this.entries.get(path)?.symbolsReady;
+    if (ready && this.entries.get(path)!.text === this.repo.read(path)) return ready;
+    void this.symbols(path).catch(() => undefined);
+    return undefined;
+  }
+
+  async imports(path: string, text?: string): Promise<ResolvedImport[]> {
     const found = languageForPath(path) && this.entry(path, text);
     if (!found) return Promise.resolve([]);
-    found.entry.imports ??= this.resolver.resolveFile(path, found.text);
+    if (!found.entry.imports) {
+      const previous = this.lastImports.get(path);
+      found.entry.imports =
+        previous && (await previous.imports.then((list) => importsUnaffected(previous.text, found.text, list)).catch(() => false))
+          ? previous.imports
+          : this.resolver.resolveFile(path, found.text);
+    }
+    this.lastImports.set(path, { text: found.text, imports: found.entry.imports });
     return found.entry.imports;
   }
 

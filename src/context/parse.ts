@@ -48,15 +48,15 @@ class TreeCache {
   parse(parser: Parser, text: string, EditClass: typeof Edit): Tree {
     const exact = this.entries.findIndex((e) => e.text === text);
     if (exact !== -1) return this.touch(exact).tree;
-    let best: { index: number; edit: TextEdit } | undefined;
+    let best: { index: number; changed: number; edit: NonNullable<TextEdit['edit']> } | undefined;
     for (const [index, entry] of this.entries.entries()) {
-      const edit = diffTexts(entry.text, text);
-      if (edit.changed <= text.length * INCREMENTAL_LIMIT && (!best || edit.changed < best.edit.changed)) best = { index, edit };
+      const { changed, edit } = diffTexts(entry.text, text);
+      if (edit && (!best || changed < best.changed)) best = { index, changed, edit };
     }
     let tree: Tree | null;
     if (best) {
       const [entry] = this.entries.splice(best.index, 1);
-      entry!.tree.edit(new EditClass(best.edit.edit));
+      entry!.tree.edit(new EditClass(best.edit));
       tree = parser.parse(text, entry!.tree);
       entry!.tree.delete();
     } else {
@@ -99,7 +99,8 @@ interface Point {
 
 interface TextEdit {
   changed: number;
-  edit: { startIndex: number; oldEndIndex: number; newEndIndex: number; startPosition: Point; oldEndPosition: Point; newEndPosition: Point };
+  /** Absent when so much changed that positions are not worth computing (parse afresh). */
+  edit?: { startIndex: number; oldEndIndex: number; newEndIndex: number; startPosition: Point; oldEndPosition: Point; newEndPosition: Point };
 }
 
 /** Row and column (UTF-16 units, as web-tree-sitter counts them) of `index`, counting from `from`. */
@@ -126,11 +127,7 @@ export function diffTexts(before: string, after: string): TextEdit {
   const oldEndIndex = before.length - tail;
   const newEndIndex = after.length - tail;
   const changed = Math.max(oldEndIndex, newEndIndex) - start;
-  if (changed > after.length * INCREMENTAL_LIMIT) {
-    // Not worth positions: the caller will parse from scratch.
-    const zero = { row: 0, column: 0 };
-    return { changed, edit: { startIndex: 0, oldEndIndex: 0, newEndIndex: 0, startPosition: zero, oldEndPosition: zero, newEndPosition: zero } };
-  }
+  if (changed > after.length * INCREMENTAL_LIMIT) return { changed };
   const startPosition = pointAt(before, start);
   return {
     changed,

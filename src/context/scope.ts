@@ -1,5 +1,6 @@
 /** Where an offset sits: the definitions around it, outermost first. */
 import type { LanguageId } from './languages.js';
+import { withTree } from './parse.js';
 import { extractSymbols } from './symbols.js';
 import type { SymbolDef } from './types.js';
 
@@ -20,7 +21,18 @@ export function enclosingScopes(definitions: SymbolDef[], offset: number): Symbo
 }
 
 export async function scopeAt(language: LanguageId, text: string, offset: number): Promise<ScopeInfo> {
-  const scopes = enclosingScopes(await extractSymbols(language, text), offset);
+  // Query only the top-level statement holding the cursor, up to the cursor: every enclosing
+  // definition (and its name) lies in there, and the rest of a long file is skipped.
+  const around = await withTree(language, text, (tree) => {
+    const at = Math.max(0, Math.min(offset, text.length - 1));
+    let node = tree.rootNode.descendantForIndex(at) ?? tree.rootNode;
+    while (node.parent && node.parent.id !== tree.rootNode.id) node = node.parent;
+    const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+    let row = 0;
+    for (let i = text.indexOf('\n'); i !== -1 && i < lineStart; i = text.indexOf('\n', i + 1)) row++;
+    return { startPosition: node.startPosition, endPosition: { row, column: offset - lineStart + 1 } };
+  });
+  const scopes = enclosingScopes(await extractSymbols(language, text, around), offset);
   const innermost = scopes.at(-1);
   return innermost ? { scopes, innermost } : { scopes };
 }

@@ -4,7 +4,6 @@
  * Selection under the token budget happens in assemble.ts.
  */
 import type { DefinitionFinder, DefinitionHit } from './definitions.js';
-import { enclosingScopes } from './scope.js';
 import type { SymbolDef } from './types.js';
 import { lineStarts } from './window.js';
 
@@ -33,8 +32,8 @@ export function snippetKey(s: Pick<Snippet, 'kind' | 'path' | 'startLine'>): str
 }
 
 /** Signatures of the scopes around the cursor whose headers lie above the prefix window. */
-export function scopeSnippet(path: string, text: string, symbols: SymbolDef[], offset: number, prefixStartLine: number): Snippet | undefined {
-  const hidden = enclosingScopes(symbols, offset).filter((scope) => scope.range.startLine < prefixStartLine);
+export function scopeSnippet(path: string, text: string, scopes: SymbolDef[], prefixStartLine: number): Snippet | undefined {
+  const hidden = scopes.filter((scope) => scope.range.startLine < prefixStartLine);
   if (hidden.length === 0) return undefined;
   const starts = lineStarts(text);
   const headers = hidden.map((scope) => {

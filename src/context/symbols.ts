@@ -33,19 +33,33 @@ export function definitionsQuery(language: LanguageId): Promise<Query> {
   return compileQuery(language, 'definitions', rulesFor(language).definitions);
 }
 
-export async function extractSymbols(language: LanguageId, text: string): Promise<SymbolDef[]> {
+/**
+ * Restricts a query to nodes intersecting these rows and columns. (Positions rather than
+ * indices: web-tree-sitter's query indices count bytes, ours count UTF-16 units.)
+ */
+export interface PointRange {
+  startPosition: { row: number; column: number };
+  endPosition: { row: number; column: number };
+}
+
+/**
+ * Definitions in `text`, in document order. With `within`, only definitions whose node overlaps
+ * that range (for a one-character range: the definitions around it) are built, which is what
+ * the cursor's scope needs and costs far less than the whole file on every keystroke.
+ */
+export async function extractSymbols(language: LanguageId, text: string, within?: PointRange): Promise<SymbolDef[]> {
   const rules = rulesFor(language);
   const query = await definitionsQuery(language);
   return withTree(language, text, (tree) => {
     const found: SymbolDef[] = [];
-    for (const definition of collectDefinitions(rules, query, tree.rootNode, text)) if (definition.symbol) found.push(definition.symbol);
+    for (const definition of collectDefinitions(rules, query, tree.rootNode, text, within)) if (definition.symbol) found.push(definition.symbol);
     return found;
   });
 }
 
 /** Every definition in document order (outer before inner), scopes included. */
-export function collectDefinitions(rules: LanguageRules, query: Query, root: Node, text: string): Definition[] {
-  const drafts = draftsFrom(rules, query, root, text);
+export function collectDefinitions(rules: LanguageRules, query: Query, root: Node, text: string, within?: PointRange): Definition[] {
+  const drafts = draftsFrom(rules, query, root, text, within);
   const byNode = new Map<number, Draft>();
   for (const draft of drafts) if (!byNode.has(draft.node.id)) byNode.set(draft.node.id, draft);
 
@@ -83,9 +97,9 @@ export function collectDefinitions(rules: LanguageRules, query: Query, root: Nod
   return definitions;
 }
 
-function draftsFrom(rules: LanguageRules, query: Query, root: Node, text: string): Draft[] {
+function draftsFrom(rules: LanguageRules, query: Query, root: Node, text: string, within?: PointRange): Draft[] {
   const chosen = new Map<string, { draft: Draft; pattern: number }>();
-  for (const match of query.matches(root)) {
+  for (const match of query.matches(root, within)) {
     const captures: Record<string, Node> = {};
     let node: Node | undefined;
     let label = '';

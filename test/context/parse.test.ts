@@ -18,6 +18,7 @@ def main():
 describe('diffTexts', () => {
   it('finds the single changed span with rows and UTF-16 columns', () => {
     const edit = diffTexts('ab\ncé😀d\n', 'ab\ncé😀Xd\n').edit;
+    expect(diffTexts('abc', 'xyz').edit).toBeUndefined();
     expect(edit).toMatchObject({ startIndex: 7, oldEndIndex: 7, newEndIndex: 8, startPosition: { row: 1, column: 4 }, newEndPosition: { row: 1, column: 5 } });
   });
 });
