@@ -3,7 +3,9 @@ import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { AssembledPrompt } from '../context/assemble.js';
 import { languageForPath } from '../context/languages.js';
+import { indexRetriever } from '../context/retrieval.js';
 import { ContextSession } from '../context/session.js';
+import { openExistingIndex } from '../index/open.js';
 import { lineStarts } from '../context/window.js';
 import type { CommandContext } from './command-context.js';
 import type { Style } from './style.js';
@@ -80,8 +82,16 @@ export async function run(context: CommandContext, args: string[], options: Reco
   if (!languageForPath(source.path)) context.output.err(`note: ${source.path} is not in a language inline parses; only the cursor window is used.`);
   const offset = offsetOf(source.text, location.line, location.column, location.offset);
   const budget = positiveInt(opts.budget, '--budget') ?? 2048;
-  const session = await ContextSession.open({ root, git, model: config.fimModel ?? config.model, template: opts.template });
-  const result = await session.assemble(source.path, source.text, offset, budget);
+  const index = await openExistingIndex({ root, git, config });
+  if (!index && !context.options.json) context.output.err(context.output.errStyle.dim('note: no code index yet; run `inline index` to add retrieved snippets.'));
+  const retrieve = index ? indexRetriever(index) : undefined;
+  let result: AssembledPrompt;
+  try {
+    const session = await ContextSession.open({ root, git, model: config.fimModel ?? config.model, template: opts.template ?? config.fimTemplate, assembler: { retrieve } });
+    result = await session.assemble(source.path, source.text, offset, budget);
+  } finally {
+    await index?.close();
+  }
   if (context.options.json) context.output.json({ path: source.path, offset, ...result });
   else context.output.out(renderText(source.path, result, context.output.style, opts.showPrompt === true));
   return 0;

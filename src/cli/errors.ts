@@ -7,6 +7,8 @@ export function describeError(err: unknown, verbose: boolean): { message: string
   if (err instanceof ConfigError || err instanceof UsageError) return { message: err.message, exitCode: 2 };
   if (err instanceof EngineError) return { message: err.message, exitCode: 1 };
   if (isAbort(err)) return { message: 'cancelled', exitCode: 130 };
+  // Errors from below the CLI that are the user's to fix say so with exitCode 2.
+  if (err instanceof Error && (err as { exitCode?: unknown }).exitCode === 2) return { message: err.message, exitCode: 2 };
   const nodeError = err as NodeJS.ErrnoException;
   if (nodeError && typeof nodeError.code === 'string' && typeof nodeError.path === 'string') {
     return { message: `${nodeError.path}: ${nodeError.message}`, exitCode: 2 };

@@ -52,6 +52,38 @@ Examples:
   $ inline context main.go:30 --template qwen-coder --show-prompt`,
     load: () => import('./context.js'),
   },
+  {
+    name: 'index',
+    summary: 'build or update the code index used by search and context (.inline/index)',
+    options: [new Option('--rebuild', 'discard the stored index and build it again')],
+    help: `
+Only files whose content changed are re-read. Files ignored by git or .inlineignore, binaries,
+files over 1 MiB, generated and minified files, lock files and secret files (.env, keys) are skipped.
+The embedder is set by "index.embedder" (hashing, the default, needs no model; http; llama).
+
+Examples:
+  $ inline index
+  $ inline index --rebuild --json`,
+    load: () => import('./index-command.js'),
+  },
+  {
+    name: 'search',
+    summary: 'search the code: keywords and meaning combined (BM25 + embeddings)',
+    arguments: '<query...>',
+    options: [
+      new Option('-k <n>', 'number of results').default('10'),
+      new Option('--lang <language>', 'only this language (python, typescript, go, ...)'),
+      new Option('--path <glob>', 'only paths matching this glob, e.g. "src/**" or "*.py"'),
+    ],
+    help: `
+The index is brought up to date first. Exit status: 0 with results, 1 with none, 2 on a usage error.
+
+Examples:
+  $ inline search "parse http header"
+  $ inline search retry backoff --lang typescript -k 5
+  $ inline search "cart total" --path "shop/**" --json`,
+    load: () => import('./search.js'),
+  },
 ];
 
 const EXAMPLES = `

@@ -19,7 +19,15 @@ export interface InlineConfig {
   retries: { max: number; baseDelayMs: number; maxRetryAfterMs: number };
   endpoints: { busyInFlight: number; downCooldownMs: number };
   embedBatchSize: number;
+  /** FIM template id that overrides the one chosen from the model name. */
+  fimTemplate?: string;
+  index: { embedder: EmbedderName };
+  /** Embedding GGUF for the `llama` embedder (separate from the generation model). */
+  embedGguf?: string;
 }
+
+export type EmbedderName = 'hashing' | 'http' | 'llama';
+export const EMBEDDER_NAMES: readonly EmbedderName[] = ['hashing', 'http', 'llama'];
 
 // Dot-paths of every leaf of InlineConfig. Typing descriptor paths with this
 // makes a typo in a row (or a renamed config field) a compile error.
@@ -300,5 +308,24 @@ export const SETTINGS: readonly SettingDescriptor[] = [
     ...integer(1),
     description: 'Texts per embedding request.',
     default: 64,
+  },
+  {
+    path: 'fimTemplate',
+    ...text,
+    description: 'FIM prompt template (starcoder, qwen-coder, deepseek-coder, codellama, codestral, codegemma, plain) instead of the one chosen from the model name.',
+    env: ['INLINE_FIM_TEMPLATE'],
+  },
+  {
+    path: 'index.embedder',
+    ...oneOf(EMBEDDER_NAMES),
+    description: 'Embeddings for code search: hashing (built in, no model), http (/v1/embeddings with embedModel) or llama (embedGguf).',
+    default: 'hashing',
+    env: ['INLINE_EMBEDDER'],
+  },
+  {
+    path: 'embedGguf',
+    ...filePath,
+    description: 'Path to an embedding GGUF model for the llama embedder.',
+    env: ['INLINE_EMBED_GGUF'],
   },
 ];

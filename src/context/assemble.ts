@@ -62,10 +62,14 @@ export interface AssembledPrompt {
   counter: { name: string; exact: boolean };
 }
 
+/** Snippets similar to the code at the cursor, from the code index (hybrid search). */
+export type Retriever = (query: { path: string; text: string; offset: number }) => Promise<Snippet[]>;
+
 export interface AssemblerOptions {
   prefixShare: number;
   suffixShare: number;
   limits: CandidateLimits;
+  retrieve?: Retriever;
 }
 
 const DEFAULTS: AssemblerOptions = {
@@ -75,7 +79,7 @@ const DEFAULTS: AssemblerOptions = {
 };
 
 /** Order of kinds when nothing was chosen before: the slowest-changing material first. */
-const KIND_ORDER: SnippetKind[] = ['import-skeleton', 'definition', 'recent-edit', 'scope'];
+const KIND_ORDER: SnippetKind[] = ['import-skeleton', 'definition', 'retrieved', 'recent-edit', 'scope'];
 /** A snippet cut below this share of itself says too little to be worth its tokens. */
 const MIN_TRUNCATED_SHARE = 0.35;
 const REMEMBERED_FILES = 64;
@@ -115,7 +119,7 @@ export class ContextAssembler {
       return before === -1 ? Number.POSITIVE_INFINITY : before;
     };
     // Snippets chosen for the last keystroke keep their place first; then by kind priority and score.
-    const priority = ['scope', 'definition', 'import-skeleton', 'recent-edit'];
+    const priority = ['scope', 'definition', 'import-skeleton', 'retrieved', 'recent-edit'];
     const ordered = [...candidates].sort(
       (a, b) => rank(a) - rank(b) || priority.indexOf(a.kind) - priority.indexOf(b.kind) || b.score - a.score,
     );
@@ -197,15 +201,18 @@ export class ContextAssembler {
   private async candidates(request: AssembleRequest, prefixStartLine: number): Promise<Snippet[]> {
     const query = { path: request.path, text: request.text, offset: request.offset };
     const language = languageForPath(request.path);
-    const [scope, definitions, skeletons] = await Promise.all([
+    const [scope, definitions, skeletons, retrieved] = await Promise.all([
       language ? scopeAt(language, request.text, request.offset) : { scopes: [] },
       definitionSnippets(this.finder, query, this.options.limits),
       importSkeletonSnippets(this.finder, query, this.options.limits),
+      this.options.retrieve ? this.options.retrieve(query) : Promise.resolve([]),
     ]);
     const out: Snippet[] = [];
     const scopeHeaders = scopeSnippet(request.path, request.text, scope.scopes, prefixStartLine);
     if (scopeHeaders) out.push(scopeHeaders);
-    out.push(...definitions, ...skeletons);
+    // Retrieval finds what imports and names did not: skip what is already there.
+    const covered = (r: Snippet) => [...definitions, ...skeletons].some((s) => s.path === r.path && s.startLine <= r.startLine && r.endLine <= s.endLine);
+    out.push(...definitions, ...skeletons, ...retrieved.filter((r) => !covered(r)));
     for (const edit of request.recentEdits ?? []) {
       out.push({ kind: 'recent-edit', path: edit.path, startLine: edit.startLine, endLine: edit.endLine, reason: 'recently edited', content: edit.content, score: 1 });
     }

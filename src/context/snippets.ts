@@ -7,7 +7,7 @@ import type { DefinitionFinder, DefinitionHit } from './definitions.js';
 import type { SymbolDef } from './types.js';
 import { lineStarts } from './window.js';
 
-export type SnippetKind = 'scope' | 'definition' | 'import-skeleton' | 'recent-edit';
+export type SnippetKind = 'scope' | 'definition' | 'import-skeleton' | 'retrieved' | 'recent-edit';
 
 export interface Snippet {
   kind: SnippetKind;

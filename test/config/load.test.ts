@@ -56,6 +56,7 @@ describe('defaults', () => {
       retries: { max: 2, baseDelayMs: 250, maxRetryAfterMs: 10000 },
       endpoints: { busyInFlight: 4, downCooldownMs: 5000 },
       embedBatchSize: 64,
+      index: { embedder: 'hashing' },
     });
     expect(sources['timeouts.stallMs']).toBe('default');
     expect(sources.engine).toBe('default');

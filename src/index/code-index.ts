@@ -1,0 +1,276 @@
+/**
+ * The repository's code index: chunks, BM25, vectors and the manifest that ties them to file
+ * contents. `update` re-chunks only files whose content changed and drops deleted ones; every
+ * save writes a complete new generation through the store, so a crash leaves the old one.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chunkFile } from './chunk.js';
+import { LexicalIndex } from './lexical.js';
+import { hybridSearch, type SearchOptions } from './search.js';
+import { INDEX_FORMAT_VERSION, IndexStore, type IndexManifest } from './store.js';
+import type { Chunk, Embedder, SearchHit } from './types.js';
+import { VectorIndex } from './vectors.js';
+import { walkRepository, type SkipReason, type WalkedFile } from './walk.js';
+
+export class EmbedderMismatch extends Error {
+  readonly exitCode = 2 as const;
+  constructor(built: string, wanted: string) {
+    super(
+      `The index was built with the "${built}" embedder, but "${wanted}" is configured now; vectors of the two cannot be mixed. ` +
+        'Run `inline index --rebuild` to rebuild it with the new embedder, or set "index.embedder" back.',
+    );
+    this.name = 'EmbedderMismatch';
+  }
+}
+
+export interface IndexProgress {
+  phase: 'walk' | 'chunk' | 'embed' | 'save';
+  done: number;
+  total: number;
+}
+
+export interface UpdateSummary {
+  files: number;
+  chunks: number;
+  added: number;
+  changed: number;
+  removed: number;
+  unchanged: number;
+  skipped: Partial<Record<SkipReason, number>>;
+  languages: Record<string, { files: number; chunks: number }>;
+  seconds: number;
+  rebuilt: boolean;
+  embedder: string;
+}
+
+export interface OpenOptions {
+  root: string;
+  git: boolean;
+  embedder: Embedder;
+  /** Where the index lives; default `<root>/.inline/index`. */
+  indexDir?: string;
+}
+
+const EMBED_BATCH = 256;
+
+function sha1(buffer: Buffer): string {
+  return createHash('sha1').update(buffer).digest('hex');
+}
+
+/** What BM25 and the embedder see: the path and symbol name help queries like "cart total". */
+function searchText(chunk: Chunk): string {
+  return `${chunk.path}\n${chunk.symbol ?? ''}\n${chunk.text}`;
+}
+
+export class CodeIndex {
+  private byName: Map<string, Chunk[]> | undefined;
+
+  private constructor(
+    private readonly options: OpenOptions,
+    private readonly store: IndexStore,
+    private manifest: IndexManifest,
+    readonly chunks: Map<number, Chunk>,
+    private lexical: LexicalIndex,
+    private vectors: VectorIndex,
+    /** Set when the stored index could not be used and a fresh one was started. */
+    readonly warning?: string,
+  ) {}
+
+  static empty(options: OpenOptions, store: IndexStore, warning?: string): CodeIndex {
+    const now = new Date().toISOString();
+    const manifest: IndexManifest = {
+      version: INDEX_FORMAT_VERSION,
+      embedder: { id: options.embedder.id, dimensions: options.embedder.dimensions },
+      createdAt: now,
+      updatedAt: now,
+      nextChunkId: 1,
+      files: {},
+      stats: {},
+    };
+    return new CodeIndex(options, store, manifest, new Map(), new LexicalIndex(), VectorIndex.create(options.embedder.dimensions), warning);
+  }
+
+  /** An empty index that will replace whatever is stored on its first save. */
+  static fresh(options: OpenOptions): CodeIndex {
+    return CodeIndex.empty(options, new IndexStore(options.root, options.indexDir));
+  }
+
+  /** Loads the stored index. A corrupt or outdated one is replaced by an empty index with a warning. */
+  static open(options: OpenOptions): CodeIndex {
+    const store = new IndexStore(options.root, options.indexDir);
+    const loaded = store.load();
+    if (loaded.status === 'missing') return CodeIndex.empty(options, store);
+    if (loaded.status === 'invalid') return CodeIndex.empty(options, store, `the index in ${store.directory} could not be used (${loaded.reason}); rebuilding it`);
+    const { manifest, dir } = loaded;
+    if (manifest.embedder.id !== options.embedder.id || manifest.embedder.dimensions !== options.embedder.dimensions) {
+      throw new EmbedderMismatch(manifest.embedder.id, options.embedder.id);
+    }
+    try {
+      const chunkList = JSON.parse(readFileSync(store.blobPath(dir, 'chunks.json'), 'utf8')) as Chunk[];
+      const lexical = LexicalIndex.deserialize(readFileSync(store.blobPath(dir, 'lexical.bin')));
+      const vectors = VectorIndex.load(store.blobPath(dir, 'vectors.hnsw'), manifest.embedder.dimensions);
+      const embedderState = JSON.parse(readFileSync(store.blobPath(dir, 'embedder.json'), 'utf8')) as { state?: unknown };
+      if (embedderState.state !== undefined) options.embedder.restore?.(embedderState.state);
+      return new CodeIndex(options, store, manifest, new Map(chunkList.map((c) => [c.id, c])), lexical, vectors);
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      return CodeIndex.empty(options, store, `the index in ${store.directory} could not be read (${reason}); rebuilding it`);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.options.embedder.close?.();
+  }
+
+  get embedderId(): string {
+    return this.manifest.embedder.id;
+  }
+
+  get fileCount(): number {
+    return Object.keys(this.manifest.files).length;
+  }
+
+  /** Brings the index up to date with the working tree, or rebuilds it from scratch. */
+  async update(options: { rebuild?: boolean; onProgress?: (progress: IndexProgress) => void; signal?: AbortSignal } = {}): Promise<UpdateSummary> {
+    const started = performance.now();
+    const progress = options.onProgress ?? (() => undefined);
+    const rebuild = options.rebuild === true || this.chunks.size === 0;
+    if (options.rebuild) this.reset();
+
+    progress({ phase: 'walk', done: 0, total: 1 });
+    const walked = await walkRepository({ root: this.options.root, git: this.options.git });
+    const seen = new Set(walked.files.map((f) => f.path));
+    const summary: UpdateSummary = { files: 0, chunks: 0, added: 0, changed: 0, removed: 0, unchanged: 0, skipped: {}, languages: {}, seconds: 0, rebuilt: rebuild, embedder: this.options.embedder.id };
+    for (const skip of walked.skipped) summary.skipped[skip.reason] = (summary.skipped[skip.reason] ?? 0) + 1;
+
+    for (const path of Object.keys(this.manifest.files)) {
+      if (!seen.has(path)) {
+        this.removeFile(path);
+        summary.removed++;
+      }
+    }
+
+    const pending: Array<{ file: WalkedFile; hash: string; text: string; isNew: boolean }> = [];
+    for (const file of walked.files) {
+      const known = this.manifest.files[file.path];
+      if (known && known.size === file.size && known.mtimeMs === file.mtimeMs) {
+        summary.unchanged++;
+        continue;
+      }
+      let buffer: Buffer;
+      try {
+        buffer = readFileSync(join(this.options.root, file.path));
+      } catch {
+        continue;
+      }
+      const hash = sha1(buffer);
+      if (known && known.hash === hash) {
+        known.mtimeMs = file.mtimeMs;
+        known.size = file.size;
+        summary.unchanged++;
+        continue;
+      }
+      pending.push({ file, hash, text: buffer.toString('utf8'), isNew: !known });
+    }
+
+    const fresh: Chunk[] = [];
+    for (const [done, item] of pending.entries()) {
+      progress({ phase: 'chunk', done, total: pending.length });
+      if (options.signal?.aborted) throw options.signal.reason;
+      this.removeFile(item.file.path);
+      const drafts = await chunkFile(item.file.path, item.text);
+      const ids: number[] = [];
+      for (const draft of drafts) {
+        const chunk: Chunk = { ...draft, id: this.manifest.nextChunkId++ };
+        ids.push(chunk.id);
+        fresh.push(chunk);
+      }
+      this.manifest.files[item.file.path] = { hash: item.hash, size: item.file.size, mtimeMs: item.file.mtimeMs, chunkIds: ids };
+      if (item.isNew) summary.added++;
+      else summary.changed++;
+    }
+
+    if (rebuild && this.options.embedder.fit) this.options.embedder.fit(fresh.map(searchText));
+    for (let start = 0; start < fresh.length; start += EMBED_BATCH) {
+      progress({ phase: 'embed', done: start, total: fresh.length });
+      const batch = fresh.slice(start, start + EMBED_BATCH);
+      const vectors = await this.options.embedder.embed(batch.map(searchText), options.signal);
+      this.byName = undefined;
+      for (const [i, chunk] of batch.entries()) {
+        this.chunks.set(chunk.id, chunk);
+        this.lexical.add(chunk.id, searchText(chunk));
+        this.vectors.add(chunk.id, vectors[i]!);
+      }
+    }
+
+    if (pending.length > 0 || summary.removed > 0 || rebuild) {
+      progress({ phase: 'save', done: 0, total: 1 });
+      this.save();
+    }
+    summary.files = Object.keys(this.manifest.files).length;
+    summary.chunks = this.chunks.size;
+    for (const chunk of this.chunks.values()) {
+      const language = chunk.language ?? 'other';
+      const entry = (summary.languages[language] ??= { files: 0, chunks: 0 });
+      entry.chunks++;
+    }
+    for (const path of Object.keys(this.manifest.files)) {
+      const first = this.manifest.files[path]!.chunkIds[0];
+      const language = (first !== undefined ? this.chunks.get(first)?.language : undefined) ?? 'other';
+      (summary.languages[language] ??= { files: 0, chunks: 0 }).files++;
+    }
+    summary.seconds = (performance.now() - started) / 1000;
+    return summary;
+  }
+
+  search(query: string, options: SearchOptions): Promise<SearchHit[]> {
+    return hybridSearch({ chunks: this.chunks, lexical: this.lexical, vectors: this.vectors, embedder: this.options.embedder }, query, options);
+  }
+
+  /** Chunks holding a definition named `name` (the last segment of their symbol). */
+  definitionsNamed(name: string): readonly Chunk[] {
+    if (!this.byName) {
+      this.byName = new Map();
+      for (const chunk of this.chunks.values()) {
+        if (!chunk.symbol) continue;
+        const last = chunk.symbol.slice(chunk.symbol.lastIndexOf('.') + 1);
+        const list = this.byName.get(last);
+        if (list) list.push(chunk);
+        else this.byName.set(last, [chunk]);
+      }
+    }
+    return this.byName.get(name) ?? [];
+  }
+
+  private removeFile(path: string): void {
+    this.byName = undefined;
+    const known = this.manifest.files[path];
+    if (!known) return;
+    for (const id of known.chunkIds) {
+      this.chunks.delete(id);
+      this.lexical.remove(id);
+      this.vectors.remove(id);
+    }
+    delete this.manifest.files[path];
+  }
+
+  private reset(): void {
+    this.manifest.files = {};
+    this.chunks.clear();
+    this.lexical = new LexicalIndex();
+    this.vectors = VectorIndex.create(this.options.embedder.dimensions);
+  }
+
+  private save(): void {
+    this.manifest.updatedAt = new Date().toISOString();
+    const state = this.options.embedder.state?.();
+    this.store.save(this.manifest, {
+      'chunks.json': Buffer.from(JSON.stringify([...this.chunks.values()])),
+      'lexical.bin': this.lexical.serialize(),
+      'vectors.hnsw': (path: string) => this.vectors.save(path),
+      'embedder.json': Buffer.from(JSON.stringify({ id: this.options.embedder.id, state })),
+    });
+  }
+}
