@@ -66,6 +66,7 @@ function searchText(chunk: Chunk): string {
 
 export class CodeIndex {
   private byName: Map<string, Chunk[]> | undefined;
+  private dirty = false;
 
   private constructor(
     private readonly options: OpenOptions,
@@ -133,7 +134,11 @@ export class CodeIndex {
   }
 
   /** Brings the index up to date with the working tree, or rebuilds it from scratch. */
-  async update(options: { rebuild?: boolean; onProgress?: (progress: IndexProgress) => void; signal?: AbortSignal } = {}): Promise<UpdateSummary> {
+  /**
+   * `persist: false` keeps the changes in memory only (a daemon batching saves calls `save()`
+   * later); by default the new generation is written before this returns.
+   */
+  async update(options: { rebuild?: boolean; persist?: boolean; onProgress?: (progress: IndexProgress) => void; signal?: AbortSignal } = {}): Promise<UpdateSummary> {
     const started = performance.now();
     const progress = options.onProgress ?? (() => undefined);
     const rebuild = options.rebuild === true || this.chunks.size === 0;
@@ -206,8 +211,11 @@ export class CodeIndex {
     }
 
     if (pending.length > 0 || summary.removed > 0 || rebuild) {
-      progress({ phase: 'save', done: 0, total: 1 });
-      this.save();
+      this.dirty = true;
+      if (options.persist !== false) {
+        progress({ phase: 'save', done: 0, total: 1 });
+        this.save();
+      }
     }
     summary.files = Object.keys(this.manifest.files).length;
     summary.chunks = this.chunks.size;
@@ -263,7 +271,10 @@ export class CodeIndex {
     this.vectors = VectorIndex.create(this.options.embedder.dimensions);
   }
 
-  private save(): void {
+  /** Writes the in-memory index as a new generation, if anything changed since the last save. */
+  save(): void {
+    if (!this.dirty) return;
+    this.dirty = false;
     this.manifest.updatedAt = new Date().toISOString();
     const state = this.options.embedder.state?.();
     this.store.save(this.manifest, {

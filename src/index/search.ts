@@ -46,7 +46,7 @@ export async function hybridSearch(parts: SearchParts, query: string, options: S
   const depth = Math.max(50, options.k * 5);
   const lexical = parts.lexical.search(query, depth, accept);
   const [queryVector] = await parts.embedder.embed([query], options.signal);
-  const vectors = queryVector ? parts.vectors.search(queryVector, depth, accept) : [];
+  const vectors = queryVector ? vectorSearch(parts, queryVector, depth, accept, Boolean(options.filters?.path || options.filters?.language || options.exclude)) : [];
 
   const fused = new Map<number, { score: number; lexicalRank?: number; vectorRank?: number }>();
   lexical.forEach((hit, index) => {
@@ -62,4 +62,26 @@ export async function hybridSearch(parts: SearchParts, query: string, options: S
     .sort((a, b) => b[1].score - a[1].score || a[0] - b[0])
     .slice(0, options.k)
     .map(([id, ranks]) => ({ chunk: parts.chunks.get(id)!, ...ranks }));
+}
+
+/** Below this many accepted chunks, exact scoring beats a filtered graph walk. */
+const EXACT_LIMIT = 1500;
+/** How much deeper than needed an unfiltered look goes before filtering. */
+const WIDE_FACTOR = 20;
+
+/**
+ * HNSW with a selective filter walks most of the graph before it finds k accepted nodes. A
+ * filtered query therefore takes a deep unfiltered look and filters that; when too few pass, it
+ * scores the accepted chunks exactly if they are few, else walks the graph with the filter.
+ */
+function vectorSearch(parts: SearchParts, query: Float32Array, depth: number, accept: (id: number) => boolean, filtered: boolean) {
+  if (!filtered) return parts.vectors.search(query, depth, accept);
+  const wide = parts.vectors.search(query, depth * WIDE_FACTOR).filter((hit) => accept(hit.id));
+  if (wide.length >= Math.min(depth, 10)) return wide.slice(0, depth);
+  const accepted: number[] = [];
+  for (const id of parts.chunks.keys()) {
+    if (accept(id)) accepted.push(id);
+    if (accepted.length > EXACT_LIMIT) return parts.vectors.search(query, depth, accept);
+  }
+  return parts.vectors.exact(query, accepted, depth);
 }
