@@ -7,7 +7,8 @@
  * DEVSET_MISSES=dir writes each retriever's misses there as JSONL, top five results included;
  * CONTEXT_QUALITY_BUDGET_MS caps the retrieval time of one row (default 30 s).
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createBaseline } from './devset/baseline.js';
@@ -53,6 +54,33 @@ async function engineRetriever(engine: FinderClass, cases: DevCase[]): Promise<{
     return hits.map((hit) => ({ path: hit.path, name: hit.symbol.name }));
   };
   return { retrieve, buildMs };
+}
+
+/** The same finder with the code index wired in (built over the corpus files in a temp directory). */
+async function indexedRetriever(cases: DevCase[]): Promise<{ retrieve: Retriever; buildMs: number; cleanup: () => void }> {
+  const [{ DefinitionFinder }, { CodeIndex }, { HashingEmbedder }] = await Promise.all([
+    import('../src/context/definitions.js'),
+    import('../src/index/code-index.js'),
+    import('../src/index/embed/hashing.js'),
+  ]);
+  const finders = new Map<string, InstanceType<typeof DefinitionFinder>>();
+  const dirs: string[] = [];
+  const started = performance.now();
+  for (const root of [...new Set(cases.map((c) => c.root))].sort()) {
+    const files = corpusFiles(root, cases.find((c) => c.root === root)!.corpus);
+    const wanted = new Set(files);
+    const indexDir = mkdtempSync(join(tmpdir(), 'inline-quality-index-'));
+    dirs.push(indexDir);
+    const index = CodeIndex.open({ root, git: false, embedder: new HashingEmbedder(), indexDir, include: (path) => wanted.has(path) });
+    await index.update();
+    finders.set(root, (await DefinitionFinder.forRepository(root, files)).useCodeIndex(index));
+  }
+  const buildMs = performance.now() - started;
+  const retrieve: Retriever = async (query) => {
+    const hits = await finders.get(query.root)!.find({ path: query.file, text: query.text, offset: query.offset }, 10);
+    return hits.map((hit) => ({ path: hit.path, name: hit.symbol.name }));
+  };
+  return { retrieve, buildMs, cleanup: () => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })) };
 }
 
 interface Row {
@@ -115,6 +143,10 @@ for (const name of ['python-stdlib', 'typescript'] as const) {
       const { retrieve, buildMs } = await engineRetriever(engine, cases);
       console.log(`context-quality: ${name} DefinitionFinder ready in ${ms(buildMs)} ms`);
       for (const mode of MODES) rows.push(await run('DefinitionFinder', name, mode, cases, retrieve));
+      const indexed = await indexedRetriever(cases);
+      console.log(`context-quality: ${name} code index built in ${ms(indexed.buildMs)} ms`);
+      for (const mode of MODES) rows.push(await run('DefinitionFinder+index', name, mode, cases, indexed.retrieve));
+      indexed.cleanup();
     } catch (error) {
       console.log(`context-quality: DefinitionFinder failed on ${name}: ${error instanceof Error ? error.stack : String(error)}`);
     }

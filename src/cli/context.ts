@@ -3,7 +3,6 @@ import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { AssembledPrompt } from '../context/assemble.js';
 import { languageForPath } from '../context/languages.js';
-import { indexRetriever } from '../context/retrieval.js';
 import { ContextSession } from '../context/session.js';
 import { openExistingIndex } from '../index/open.js';
 import { lineStarts } from '../context/window.js';
@@ -84,10 +83,9 @@ export async function run(context: CommandContext, args: string[], options: Reco
   const budget = positiveInt(opts.budget, '--budget') ?? 2048;
   const index = await openExistingIndex({ root, git, config });
   if (!index && !context.options.json) context.output.err(context.output.errStyle.dim('note: no code index yet; run `inline index` to add retrieved snippets.'));
-  const retrieve = index ? indexRetriever(index) : undefined;
   let result: AssembledPrompt;
   try {
-    const session = await ContextSession.open({ root, git, model: config.fimModel ?? config.model, template: opts.template ?? config.fimTemplate, assembler: { retrieve } });
+    const session = await ContextSession.open({ root, git, model: config.fimModel ?? config.model, template: opts.template ?? config.fimTemplate, codeIndex: index });
     result = await session.assemble(source.path, source.text, offset, budget);
   } finally {
     await index?.close();

@@ -10,9 +10,10 @@ import { FileAnalysis } from './file-analysis.js';
 import { languageForPath } from './languages.js';
 import { createRepoFiles, type RepoFiles } from './repo-files.js';
 import { referencesNear } from './symbols.js';
+import type { ChunkSearch } from './retrieval.js';
 import type { Reference, ResolvedImport, SymbolDef } from './types.js';
 
-export type DefinitionReason = 'import' | 'qualifier' | 'imported-unused' | 'same-package' | 'name-match';
+export type DefinitionReason = 'import' | 'qualifier' | 'imported-unused' | 'same-package' | 'name-match' | 'retrieved';
 
 export interface DefinitionHit {
   path: string;
@@ -35,11 +36,16 @@ interface Candidate {
   score: number;
 }
 
-const REASON_WEIGHT: Record<DefinitionReason, number> = { import: 4, qualifier: 4, 'same-package': 2, 'name-match': 1, 'imported-unused': 0.8 };
+const REASON_WEIGHT: Record<DefinitionReason, number> = { import: 4, qualifier: 4, 'same-package': 2, 'name-match': 1, 'imported-unused': 0.8, retrieved: 0.7 };
 /** Name-only matches are considered in at most this many files per name (nearest paths first). */
 const NAME_MATCH_FILES = 6;
 /** References beyond this many (nearest first) add little and cost lookups. */
 const MAX_REFERENCES = 16;
+const RETRIEVAL_QUERY_LINES = 6;
+const RETRIEVAL_RESULTS = 8;
+const RETRIEVAL_AGREEMENT = 0.5;
+const CALLABLE_KINDS = new Set(['function', 'method', 'constructor', 'class', 'struct']);
+
 /** Time one request may spend parsing candidate files it has not seen before. */
 const CONFIRM_BUDGET_MS = 4;
 /** The name right at the cursor is what is being completed: it outweighs everything around it. */
@@ -88,11 +94,19 @@ function wordCount(text: string, name: string): number {
 export class DefinitionFinder {
   readonly index: DefinitionIndex;
 
+  /** The code index, when there is one: it adds definitions similar to the code before the cursor. */
+  private chunkSearch: ChunkSearch | undefined;
+
   constructor(
     readonly analysis: FileAnalysis,
     index?: DefinitionIndex,
   ) {
     this.index = index ?? new DefinitionIndex(analysis.repo).build();
+  }
+
+  useCodeIndex(search: ChunkSearch): this {
+    this.chunkSearch = search;
+    return this;
   }
 
   static async forRepository(root: string, files: string[]): Promise<DefinitionFinder> {
@@ -111,6 +125,7 @@ export class DefinitionFinder {
       this.analysis.imports(query.path, query.text),
     ]);
     const ranked = this.rank(query, references.slice(0, MAX_REFERENCES), imports);
+    if (this.chunkSearch) await this.addRetrieved(query, ranked);
     return this.confirm(ranked, limit);
   }
 
@@ -202,6 +217,31 @@ export class DefinitionFinder {
     return [...candidates.values()].sort(
       (a, b) => b.score - a.score || a.entry.path.localeCompare(b.entry.path) || a.entry.line - b.entry.line,
     );
+  }
+
+  /**
+   * Definitions whose chunks resemble the lines before the cursor (hybrid search). They rank
+   * below anything linked by imports or names, and fill in when nothing is: mostly the case of a
+   * call about to be typed.
+   */
+  private async addRetrieved(query: DefinitionQuery, ranked: Candidate[]): Promise<void> {
+    const lineStart = query.text.lastIndexOf('\n', query.offset - 1);
+    let from = lineStart;
+    for (let i = 0; i < RETRIEVAL_QUERY_LINES && from > 0; i++) from = query.text.lastIndexOf('\n', from - 1);
+    const text = query.text.slice(Math.max(0, from), query.offset);
+    if (text.trim().length < 3) return;
+    const hits = await this.chunkSearch!.search(text, { k: RETRIEVAL_RESULTS, exclude: (chunk) => chunk.path === query.path });
+    const known = new Map(ranked.map((c) => [`${c.entry.path}:${c.entry.name}`, c]));
+    for (const [rank, hit] of hits.entries()) {
+      const symbol = hit.chunk.symbol;
+      if (!symbol || !CALLABLE_KINDS.has(hit.chunk.kind ?? '')) continue;
+      const name = symbol.slice(symbol.lastIndexOf('.') + 1);
+      const existing = known.get(`${hit.chunk.path}:${name}`);
+      // Agreement between the links to the cursor and similar code is worth more than either.
+      if (existing) existing.score *= 1 + RETRIEVAL_AGREEMENT / (1 + rank);
+      else ranked.push({ entry: { path: hit.chunk.path, name, line: hit.chunk.startLine - 1, hint: 'callable' }, reason: 'retrieved', score: REASON_WEIGHT.retrieved / (1 + rank) });
+    }
+    ranked.sort((a, b) => b.score - a.score || a.entry.path.localeCompare(b.entry.path) || a.entry.line - b.entry.line);
   }
 
   /**

@@ -11,7 +11,7 @@ export interface ChunkSearch {
   search(
     query: string,
     options: { k: number; exclude?: (chunk: { path: string }) => boolean },
-  ): Promise<Array<{ chunk: { path: string; startLine: number; endLine: number; symbol?: string; text?: string }; lexicalRank?: number; vectorRank?: number }>>;
+  ): Promise<Array<{ chunk: { path: string; startLine: number; endLine: number; symbol?: string; kind?: string; text?: string }; lexicalRank?: number; vectorRank?: number }>>;
 }
 
 const QUERY_LINES = 6;

@@ -8,6 +8,7 @@ import { estimateCounterFor, type TokenCounter } from './budget.js';
 import { DefinitionFinder } from './definitions.js';
 import { fimTemplateFor, type FimTemplate } from './fim.js';
 import { listRepoFiles, type RepoFiles } from './repo-files.js';
+import { indexRetriever, type ChunkSearch } from './retrieval.js';
 
 export interface ContextSessionOptions {
   root: string;
@@ -17,6 +18,8 @@ export interface ContextSessionOptions {
   /** Template id that overrides the one chosen from the model name. */
   template?: string;
   assembler?: Partial<AssemblerOptions>;
+  /** The code index, when the repository has one: definitions by similarity and retrieved snippets. */
+  codeIndex?: ChunkSearch;
 }
 
 export class ContextSession {
@@ -35,9 +38,14 @@ export class ContextSession {
     // real tokenizer costs 5-9 ms and a second to load.
     const counter = estimateCounterFor(options.model);
     const finder = DefinitionFinder.forRepo(repo);
+    const assemblerOptions = { ...options.assembler };
+    if (options.codeIndex) {
+      finder.useCodeIndex(options.codeIndex);
+      assemblerOptions.retrieve ??= indexRetriever(options.codeIndex);
+    }
     const template = fimTemplateFor(options.model, options.template);
     const repoName = options.root.split('/').filter(Boolean).pop() ?? 'repo';
-    return new ContextSession(repo, finder, new ContextAssembler(finder, options.assembler), template, counter, repoName);
+    return new ContextSession(repo, finder, new ContextAssembler(finder, assemblerOptions), template, counter, repoName);
   }
 
   assemble(path: string, text: string, offset: number, budgetTokens: number): Promise<AssembledPrompt> {

@@ -84,6 +84,8 @@ function describe(hit: DefinitionHit): string {
       return `defines ${hit.name}, used near the cursor (found by name)`;
     case 'imported-unused':
       return `defines ${hit.name}, imported by this file and not yet used nearby`;
+    case 'retrieved':
+      return `defines ${hit.name}, found by code search on the lines before the cursor`;
     case 'qualifier':
       return `defines ${hit.name}, a member of the module named right before the cursor`;
   }

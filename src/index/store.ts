@@ -13,10 +13,12 @@
  * Readers take no lock. Writers are serialized rather than racing to CURRENT because of cleanup:
  * a writer pruning old generations could otherwise delete the one another has just published.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { errorCode, isRecord, readOrUndefined, withLock, writeDurably } from './store-lock.js';
+
+export { ensureStateDir } from './state-dir.js';
 
 export const INDEX_FORMAT_VERSION = 1;
 
@@ -51,16 +53,10 @@ export interface IndexStoreOptions {
 const CURRENT = 'CURRENT';
 const CURRENT_TMP = 'CURRENT.tmp';
 const MANIFEST = 'manifest.json';
-const LOCK = 'lock';
-const LOCK_BREAK = 'lock.break';
 const GENERATION = /^gen-(\d+)$/;
 const LEFTOVER = /^gen-(\d+)\.tmp-.+$/;
 const BLOB_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
-// A lock file is written right after it is created; one still empty after this long was abandoned.
-const UNWRITTEN_LOCK_MS = 5_000;
-// Breaking a stale lock takes microseconds; a breaker marker this old belongs to a dead process.
-const STALE_BREAKER_MS = 10_000;
 
 /** Why a stored index can't be used; load turns it into an `invalid` result. */
 class Invalid extends Error {}
@@ -97,7 +93,7 @@ export class IndexStore {
     }
     fs.mkdirSync(this.directory, { recursive: true, mode: 0o700 });
 
-    this.withLock(() => {
+    withLock(this.directory, this.lockTimeoutMs, () => {
       const previous = this.currentGeneration();
       const name = `gen-${this.nextGeneration()}`;
       const staging = path.join(this.directory, `${name}.tmp-${process.pid}`);
@@ -123,7 +119,7 @@ export class IndexStore {
   /** Removes the stored index (for --rebuild); the next load reports `missing`. */
   clear(): void {
     if (!fs.existsSync(this.directory)) return;
-    this.withLock(() => {
+    withLock(this.directory, this.lockTimeoutMs, () => {
       // CURRENT goes first: once it is gone no reader can be sent into a half-deleted generation.
       fs.rmSync(path.join(this.directory, CURRENT), { force: true });
       syncDirectory(this.directory);
@@ -213,150 +209,6 @@ export class IndexStore {
       }
     }
   }
-
-  private withLock(work: () => void): void {
-    const file = path.join(this.directory, LOCK);
-    const token = randomBytes(8).toString('hex');
-    const deadline = Date.now() + this.lockTimeoutMs;
-    for (;;) {
-      if (tryCreate(file, JSON.stringify({ pid: process.pid, host: os.hostname(), token }))) {
-        try {
-          return work();
-        } finally {
-          releaseLock(file, token);
-        }
-      }
-      const holder = readLock(file);
-      if (holder?.stale) breakLock(path.join(this.directory, LOCK_BREAK), file, holder.raw);
-      if (!holder || holder.stale) continue;
-      if (Date.now() >= deadline) {
-        const who = `process ${holder.pid ?? '?'}`;
-        throw new Error(`the index in ${this.directory} is being written by ${who}; if no inline process is running, delete ${file}`);
-      }
-      sleep(50);
-    }
-  }
-}
-
-/**
- * Creates `<root>/.inline` (owner-only: it caches source text) and, when root is inside a git
- * repository, excludes it through .git/info/exclude so the user's .gitignore is never touched.
- */
-export function ensureStateDir(root: string): string {
-  const state = path.join(root, '.inline');
-  fs.mkdirSync(state, { recursive: true, mode: 0o700 });
-  try {
-    const exclude = findExcludeFile(root);
-    if (exclude) addExcludeLine(exclude);
-  } catch {
-    // An unreadable or unwritable .git only means `.inline/` shows up as untracked.
-  }
-  return state;
-}
-
-/** Where git reads exclude patterns for the repository containing `root`, if any. */
-function findExcludeFile(root: string): string | undefined {
-  for (let dir = path.resolve(root); ; dir = path.dirname(dir)) {
-    const dotGit = path.join(dir, '.git');
-    const stat = fs.statSync(dotGit, { throwIfNoEntry: false });
-    if (stat?.isDirectory()) return path.join(dotGit, 'info', 'exclude');
-    if (stat?.isFile()) {
-      // Worktrees and submodules have a `.git` file naming their git dir. A worktree's git dir
-      // names the shared one in `commondir`, and info/exclude is read from the shared one.
-      const gitDir = /^gitdir:\s*(.+?)\s*$/m.exec(fs.readFileSync(dotGit, 'utf8'))?.[1];
-      if (!gitDir) return undefined;
-      const own = path.resolve(dir, gitDir);
-      const common = readOrUndefined(path.join(own, 'commondir'))?.trim();
-      return path.join(common ? path.resolve(own, common) : own, 'info', 'exclude');
-    }
-    if (path.dirname(dir) === dir) return undefined;
-  }
-}
-
-function addExcludeLine(file: string): void {
-  const text = readOrUndefined(file) ?? '';
-  const present = text.split(/\r?\n/).some((line) => ['.inline', '.inline/', '/.inline', '/.inline/'].includes(line.trim()));
-  if (present) return;
-  const separator = text.length > 0 && !text.endsWith('\n') ? '\n' : '';
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const temp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  try {
-    writeDurably(temp, Buffer.from(`${text}${separator}.inline/\n`), 0o644);
-    fs.renameSync(temp, file);
-  } catch (err) {
-    fs.rmSync(temp, { force: true });
-    throw err;
-  }
-}
-
-function readLock(file: string): { raw: string; pid?: number; stale: boolean } | undefined {
-  const raw = readOrUndefined(file);
-  if (raw === undefined) return undefined;
-  let holder: unknown;
-  try {
-    holder = JSON.parse(raw);
-  } catch {
-    holder = undefined;
-  }
-  if (!isRecord(holder)) return { raw, stale: ageMs(file) > UNWRITTEN_LOCK_MS };
-  const pid = typeof holder['pid'] === 'number' ? holder['pid'] : undefined;
-  // A pid means nothing on another machine sharing the directory, so such a lock is never broken.
-  const local = holder['host'] === os.hostname();
-  return { raw, pid, stale: local && pid !== undefined && !processAlive(pid) };
-}
-
-/**
- * Deletes a stale lock, but only while holding a breaker marker and only if the lock still has
- * the content judged stale: two processes breaking the same lock would otherwise let the slower
- * one delete the lock the faster one has just taken.
- */
-function breakLock(breaker: string, file: string, staleContent: string): void {
-  if (!tryCreate(breaker, '')) {
-    if (ageMs(breaker) > STALE_BREAKER_MS) fs.rmSync(breaker, { force: true });
-    sleep(10);
-    return;
-  }
-  try {
-    if (readOrUndefined(file) === staleContent) fs.rmSync(file, { force: true });
-  } finally {
-    fs.rmSync(breaker, { force: true });
-  }
-}
-
-/** Creates `file` with O_EXCL; false if it already exists. */
-function tryCreate(file: string, content: string): boolean {
-  try {
-    fs.writeFileSync(file, content, { flag: 'wx', mode: 0o600 });
-    return true;
-  } catch (err) {
-    if (errorCode(err) === 'EEXIST') return false;
-    throw err;
-  }
-}
-
-function releaseLock(file: string, token: string): void {
-  // Only our own lock: after a takeover the file may belong to someone else.
-  if (readOrUndefined(file)?.includes(`"token":"${token}"`)) fs.rmSync(file, { force: true });
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: the process exists but belongs to someone else.
-    return errorCode(err) === 'EPERM';
-  }
-}
-
-function writeDurably(file: string, data: Buffer, mode = 0o600): void {
-  const fd = fs.openSync(file, 'w', mode);
-  try {
-    fs.writeFileSync(fd, data);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
 }
 
 /** Size and sha256 of a file, read in pieces so a large blob never needs one large buffer. */
@@ -392,21 +244,6 @@ function syncDirectory(dir: string): void {
   }
 }
 
-/** The file's text, or undefined if it doesn't exist. */
-function readOrUndefined(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    if (errorCode(err) === 'ENOENT') return undefined;
-    throw err;
-  }
-}
-
-function ageMs(file: string): number {
-  const stat = fs.statSync(file, { throwIfNoEntry: false });
-  return stat ? Date.now() - stat.mtimeMs : 0;
-}
-
 function manifestProblem(value: Record<string, unknown>): string | undefined {
   const embedder = value['embedder'];
   if (!isRecord(embedder) || typeof embedder['id'] !== 'string') return 'no embedder';
@@ -431,8 +268,5 @@ function blobRecordsProblem(value: unknown): string | undefined {
   return undefined;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 0;
-const errorCode = (err: unknown): string | undefined => (err as NodeJS.ErrnoException | undefined)?.code;
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
-const sleep = (ms: number): void => void Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
