@@ -13,6 +13,7 @@
  * A case's offset/line/column is the start of the callee identifier in the original text (for
  * `mod.name(` the start of `name`). The scorer turns that into a cursor per mode (score.ts).
  */
+import { pythonStdlibRoot } from '../corpus/python-stdlib.js';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -115,14 +116,7 @@ function sample(cases: DevCase[], seed: number): DevCase[] {
 
 // ---------------------------------------------------------------- Python
 
-export function pythonStdlibRoot(): string | undefined {
-  try {
-    const root = execFileSync('python3', ['-c', "import sysconfig;print(sysconfig.get_paths()['stdlib'])"], { encoding: 'utf8' }).trim();
-    return existsSync(root) ? root : undefined;
-  } catch {
-    return undefined;
-  }
-}
+export { pythonStdlibRoot };
 
 function pythonCases(root: string): DevCase[] {
   const output = execFileSync('python3', [join(DEVSET_DIR, 'python_calls.py'), root], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });

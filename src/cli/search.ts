@@ -47,7 +47,8 @@ function snippet(hit: SearchHit, query: string, maxLines: number): string {
   const lines = (hit.chunk.text ?? '').split('\n');
   const words = query.toLowerCase().split(/\W+/).filter((w) => w.length > 2);
   const matching = lines.map((line, i) => ({ line, i })).filter(({ line }) => words.some((w) => line.toLowerCase().includes(w)));
-  const first = matching.length > 0 ? Math.max(0, matching[0]!.i - 1) : 0;
+  let first = matching.length > 0 ? Math.max(0, matching[0]!.i - 1) : 0;
+  while (first < lines.length - 1 && lines[first]!.trim() === '') first++;
   return lines.slice(first, first + maxLines).join('\n');
 }
 

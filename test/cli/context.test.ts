@@ -1,16 +1,12 @@
 /** `inline context` through the real binary on a copy of the shop fixture repository. */
-import { cpSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTempRepo, runCli, type TempRepo } from '../support/cli.js';
-
-const FIXTURE = fileURLToPath(new URL('../../fixtures/repos/shop', import.meta.url));
+import { makeFixtureRepo, runCli, type TempRepo } from '../support/cli.js';
 
 let repo: TempRepo;
 beforeEach(async () => {
-  repo = await makeTempRepo();
-  cpSync(FIXTURE, repo.root, { recursive: true });
+  repo = await makeFixtureRepo('shop');
 });
 afterEach(() => repo.cleanup());
 

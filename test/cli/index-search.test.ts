@@ -1,16 +1,11 @@
 /** `inline index` and `inline search` through the real binary. */
-import { cpSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTempRepo, runCli, type TempRepo } from '../support/cli.js';
+import { makeFixtureRepo, runCli, type TempRepo } from '../support/cli.js';
 import { startFakeBackend } from '../support/fake-backend.js';
-
-const FIXTURE = fileURLToPath(new URL('../../fixtures/repos/shop', import.meta.url));
 
 let repo: TempRepo;
 beforeEach(async () => {
-  repo = await makeTempRepo();
-  cpSync(FIXTURE, repo.root, { recursive: true });
+  repo = await makeFixtureRepo('shop');
 });
 afterEach(() => repo.cleanup());
 

@@ -1,18 +1,14 @@
 /** The code index end to end in a temporary git repository: build, incremental updates, safety. */
-import { cpSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CodeIndex, EmbedderMismatch } from '../../src/index/code-index.js';
 import { HashingEmbedder } from '../../src/index/embed/hashing.js';
-import { makeTempRepo, type TempRepo } from '../support/cli.js';
-
-const FIXTURE = fileURLToPath(new URL('../../fixtures/repos/shop', import.meta.url));
+import { makeFixtureRepo, type TempRepo } from '../support/cli.js';
 
 let repo: TempRepo;
 beforeEach(async () => {
-  repo = await makeTempRepo();
-  cpSync(FIXTURE, repo.root, { recursive: true });
+  repo = await makeFixtureRepo('shop');
 });
 afterEach(() => repo.cleanup());
 

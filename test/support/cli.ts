@@ -1,5 +1,5 @@
 /** Runs the real CLI (bin/inline.js, built dist/) in a temporary git repository with an isolated environment. */
-import { mkdtempSync, mkdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, mkdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,4 +60,11 @@ export async function runCli(args: string[], options: { cwd: string; env: Record
     stdin: 'ignore',
   });
   return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
+}
+
+/** A temporary git repository holding a copy of fixtures/repos/<name> (e.g. the Python "shop"). */
+export async function makeFixtureRepo(name: string): Promise<TempRepo> {
+  const repo = await makeTempRepo();
+  cpSync(fileURLToPath(new URL(`../../fixtures/repos/${name}`, import.meta.url)), repo.root, { recursive: true });
+  return repo;
 }
