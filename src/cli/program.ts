@@ -84,6 +84,56 @@ Examples:
   $ inline search "cart total" --path "shop/**" --json`,
     load: () => import('./search.js'),
   },
+  {
+    name: 'scan',
+    summary: 'find secrets (API keys, tokens, private keys) in files, staged changes or git history',
+    arguments: '[paths...]',
+    options: [
+      new Option('--staged', 'scan the lines the staged changes add (what the next commit would add)'),
+      new Option('--diff', 'scan the lines unstaged edits add (working tree against the index)'),
+      new Option('--git [rev-range]', 'scan the lines every commit added (default: all commits reachable from HEAD)'),
+      new Option('--all', 'with --git: every branch, tag and other ref, not only HEAD'),
+      new Option('--stdin', 'scan standard input'),
+      new Option('--format <format>', 'report format (default: text, or json with --json)').choices(['text', 'json', 'sarif']),
+      new Option('--baseline <file>', 'leave out findings whose fingerprints are in this file'),
+      new Option('--write-baseline <file>', 'write the fingerprints of the current findings to this file and exit 0'),
+    ],
+    help: `
+Without a mode, scans the working tree (or the given files and directories): files ignored by git
+or .inlineignore are skipped, binaries and files over 1 MiB too, but .env files and keys are read.
+Diff and history modes scan only added lines and report their line in the new file; --git also
+reports the commit, author and date. A line with an "inline:allow" comment is never reported.
+
+Exit status: 0 when no secrets are found, 1 when some are, 2 on a usage or I/O error.
+
+Examples:
+  $ inline scan                                   the whole working tree
+  $ inline scan src config/.env                   some files and directories
+  $ inline scan --staged                          what the next commit would add
+  $ inline scan --git origin/main..HEAD           commits not yet pushed
+  $ inline scan --git --all --format sarif > secrets.sarif
+  $ inline scan --write-baseline .inline/secrets-baseline.json
+  $ inline scan --baseline .inline/secrets-baseline.json
+  $ git show HEAD:app.env | inline scan --stdin`,
+    load: () => import('./scan.js'),
+  },
+  {
+    name: 'hook',
+    summary: 'install or remove a git pre-commit hook that blocks commits adding secrets',
+    arguments: '<action>',
+    options: [new Option('--force', 'with install: replace a pre-commit hook not written by inline (it is kept as a backup)')],
+    help: `
+<action> is one of:
+  install     write the pre-commit hook (honours core.hooksPath)
+  uninstall   remove it, if it is ours (a replaced hook is restored)
+  run         the check the hook runs: inline scan --staged, with advice when it blocks
+
+Examples:
+  $ inline hook install
+  $ inline hook install --force
+  $ inline hook uninstall`,
+    load: () => import('./hook.js'),
+  },
 ];
 
 const EXAMPLES = `

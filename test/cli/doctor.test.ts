@@ -101,7 +101,7 @@ describe('inline doctor', () => {
 
   it('never prints the API key', async () => {
     backend = await startFakeBackend();
-    const secret = 'sk-live-abcdefghijklmnop1234';
+    const secret = 'sk-live-abcdefghijklmnop1234'; // inline:allow (a made-up key the test hides)
     const json = await run(['doctor', '--json', '--base-url', backend.url], { INLINE_API_KEY: secret });
     const text = await run(['doctor', '--verbose', '--base-url', backend.url], { INLINE_API_KEY: secret });
     expect(json.stdout + json.stderr + text.stdout + text.stderr).not.toContain(secret);

@@ -1,9 +1,12 @@
 /**
  * The engine for OpenAI-compatible servers (vLLM, SGLang, llama.cpp server, Ollama, TGI):
  * streamed completions and chat, batched embeddings, several base URLs with sticky routing.
+ * Everything sent is first passed through the secret scanner's redaction: no credential found
+ * in a prompt, a chat message or a text to embed leaves the machine.
  */
 import type { InlineConfig } from '../../config/schema.js';
 import { detectModelFamily } from '../../context/model-family.js';
+import { redact } from '../../secrets/scan.js';
 import { BadResponse, RequestRejected } from '../errors.js';
 import { errorFromStatus } from '../http/classify.js';
 import { EndpointPool, type Endpoint } from '../http/endpoints.js';
@@ -84,13 +87,13 @@ export class OpenAIHttpEngine implements Engine {
     return this.stream('completions', req.routeKey, signal, this.options.fimModel, (model) => {
       const body: Record<string, unknown> = {
         model,
-        prompt: req.prompt,
+        prompt: redact(req.prompt),
         max_tokens: req.maxTokens,
         temperature: req.temperature,
         stream: true,
         stream_options: { include_usage: true },
       };
-      if (req.suffix !== undefined) body.suffix = req.suffix;
+      if (req.suffix !== undefined) body.suffix = redact(req.suffix);
       if (req.stop.length > 0) body.stop = req.stop;
       if (req.n !== undefined && req.n > 1) body.n = req.n;
       return body;
@@ -100,7 +103,7 @@ export class OpenAIHttpEngine implements Engine {
   chat(req: ChatRequest, signal: AbortSignal): AsyncIterable<Delta> {
     return this.stream('chat', req.routeKey, signal, undefined, (model) => ({
       model,
-      messages: req.messages,
+      messages: req.messages.map((message) => ({ ...message, content: redact(message.content) })),
       max_tokens: req.maxTokens,
       temperature: req.temperature,
       stream: true,
@@ -113,8 +116,10 @@ export class OpenAIHttpEngine implements Engine {
     const out: Float32Array[] = [];
     for (let start = 0; start < texts.length; start += this.options.embedBatchSize) {
       const batch = texts.slice(start, start + this.options.embedBatchSize);
+      // Code sent for embedding leaves the machine like a prompt does.
+      const safe = batch.map((text) => redact(text));
       const attempts = withFailover(this.pool, this.options.retries, undefined, signal, (endpoint) =>
-        this.embedBatch(endpoint, batch, signal),
+        this.embedBatch(endpoint, safe, signal),
       );
       for await (const vectors of attempts) out.push(...vectors);
     }

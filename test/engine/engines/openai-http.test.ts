@@ -104,6 +104,24 @@ describe('openai-http streaming', () => {
   });
 });
 
+describe('openai-http never sends a secret', () => {
+  // Assembled at run time so that this file itself holds no credential-shaped string.
+  const awsKey = ['AKIA', 'Q3EGRT7XWZ5MNB2L'].join('');
+  const ghToken = ['ghp_', 'R7wqZ2vN8kLpX4tY6mB3sD1fH9jC5gA0eU7i'].join('');
+
+  it('redacts credentials in completion prompts, suffixes, chat messages and embedding inputs', async () => {
+    const engine = makeEngine([backend.url]);
+    await collect(engine.complete({ ...completion, prompt: `aws_access_key_id = ${awsKey}\n`, suffix: `token = "${ghToken}"` }, signal()));
+    await collect(engine.chat({ messages: [{ role: 'user', content: `why does ${awsKey} fail?` }], maxTokens: 5, temperature: 0 }, signal()));
+    await engine.embed([`key ${awsKey}`], signal());
+    const sent = JSON.stringify(backend.requests.map((r) => r.body));
+    expect(sent).not.toContain(awsKey);
+    expect(sent).not.toContain(ghToken);
+    expect(sent).toContain('[REDACTED:aws-access-key');
+    await engine.close();
+  });
+});
+
 describe('openai-http cancellation', () => {
   it('aborts the HTTP stream when the signal fires, with the abort reason', async () => {
     backend.script({ fault: 'stall-mid-stream', afterChunks: 1, ms: 5000 });

@@ -1,0 +1,203 @@
+/**
+ * The scanner core: a keyword prefilter per rule, then the rule's regex, then entropy, allowlists
+ * and structural checks. Generic rules give way to specific ones that found the same text.
+ * Everything here is synchronous and allocation-light: it runs on every prompt and suggestion.
+ */
+import { createHash } from 'node:crypto';
+import { KeywordAutomaton } from './keywords.js';
+import { RULES } from './rules/index.js';
+import type { Finding, LocatedFinding, SecretRule } from './types.js';
+
+export interface ScanOptions {
+  /** Repository-relative path, for reports and path allowlists. */
+  path?: string;
+  rules?: readonly SecretRule[];
+}
+
+/** Comments that suppress findings on their line. */
+const INLINE_ALLOW = /inline:allow|gitleaks:allow|pragma: allowlist secret/;
+
+/** Values no rule should report: placeholders, templates and environment reads. */
+const PLACEHOLDERS: readonly RegExp[] = [
+  /^(?:x+|\*+|\.+|-+|_+|0+|#+)$/i,
+  /^<[^<>]*>$/,
+  /\$\{[^}]*\}|\$\([^)]*\)|\{\{[^}]*\}\}|%\([^)]*\)s|%[sd]$/,
+  /^(?:your|my|the|some|insert|enter|replace|put|add)[_-]?(?:own[_-]?)?\w*(?:key|token|secret|password|here)\w*$/i,
+  /(?:^|[_-])(?:example|sample|dummy|placeholder|changeme|change_me|redacted|fake|test[_-]?key)(?:$|[_-])/i,
+  /^(?:process\.env|os\.environ|env\[|getenv|System\.getenv|ENV\[)/,
+  /x{8,}/i,
+];
+
+export function shannonEntropy(text: string): number {
+  if (text.length === 0) return 0;
+  const counts = new Map<string, number>();
+  for (const char of text) counts.set(char, (counts.get(char) ?? 0) + 1);
+  let entropy = 0;
+  for (const count of counts.values()) {
+    const p = count / text.length;
+    entropy -= p * Math.log2(p);
+  }
+  return entropy;
+}
+
+export function maskSecret(secret: string): string {
+  const kept = Math.min(4, Math.floor(secret.length / 4));
+  return `${secret.slice(0, kept)}${'*'.repeat(Math.min(12, Math.max(4, secret.length - kept)))}`;
+}
+
+export function fingerprintOf(file: string, rule: string, secret: string): string {
+  return `${file}:${rule}:${createHash('sha256').update(`${rule}\u0000${secret}`).digest('hex').slice(0, 16)}`;
+}
+
+function secretOf(match: RegExpExecArray): { secret: string; offset: number } {
+  const named = match.groups?.secret;
+  const secret = named ?? match[1] ?? match[0];
+  const inMatch = match[0].indexOf(secret);
+  return { secret, offset: match.index + Math.max(0, inMatch) };
+}
+
+class LineIndex {
+  private starts: number[] | undefined;
+  constructor(private readonly text: string) {}
+
+  position(offset: number): { line: number; column: number } {
+    this.starts ??= computeStarts(this.text);
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - this.starts[lo]! + 1 };
+  }
+
+  lineText(line: number): string {
+    this.starts ??= computeStarts(this.text);
+    const start = this.starts[line - 1]!;
+    const end = line < this.starts.length ? this.starts[line]! - 1 : this.text.length;
+    return this.text.slice(start, end);
+  }
+}
+
+function computeStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+function accepted(rule: SecretRule, secret: string): boolean {
+  if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) return false;
+  if (PLACEHOLDERS.some((p) => p.test(secret))) return false;
+  if (rule.allow?.some((p) => p.test(secret))) return false;
+  return rule.validate ? rule.validate(secret) : true;
+}
+
+const matchers = new WeakMap<readonly SecretRule[], KeywordAutomaton>();
+
+function matcherFor(rules: readonly SecretRule[]): KeywordAutomaton {
+  let matcher = matchers.get(rules);
+  if (!matcher) matchers.set(rules, (matcher = new KeywordAutomaton([...new Set(rules.flatMap((rule) => rule.keywords))])));
+  return matcher;
+}
+
+/** Findings with their offsets in `text`, in document order. */
+export function scanLocated(text: string, options: ScanOptions = {}): LocatedFinding[] {
+  const rules = options.rules ?? RULES;
+  const file = options.path ?? '';
+  const present = matcherFor(rules).present(text);
+  const lines = new LineIndex(text);
+  const allowedLines = new Map<number, boolean>();
+  const lineAllowed = (line: number) => {
+    let allowed = allowedLines.get(line);
+    if (allowed === undefined) allowedLines.set(line, (allowed = INLINE_ALLOW.test(lines.lineText(line))));
+    return allowed;
+  };
+  const found: Array<LocatedFinding & { generic: boolean }> = [];
+  for (const rule of rules) {
+    if (rule.keywords.length > 0 && !rule.keywords.some((keyword) => present.has(keyword))) continue;
+    if (file && rule.allowPaths?.some((p) => p.test(file))) continue;
+    rule.pattern.lastIndex = 0;
+    for (let match = rule.pattern.exec(text); match; match = rule.pattern.exec(text)) {
+      if (match[0].length === 0) {
+        rule.pattern.lastIndex++;
+        continue;
+      }
+      const { secret, offset } = secretOf(match);
+      if (!accepted(rule, secret)) continue;
+      const start = lines.position(offset);
+      if (lineAllowed(start.line)) continue;
+      const end = lines.position(offset + secret.length);
+      const masked = match[0].replace(secret, maskSecret(secret));
+      found.push({
+        rule: rule.id,
+        description: rule.description,
+        file,
+        line: start.line,
+        column: start.column,
+        endLine: end.line,
+        endColumn: end.column,
+        match: masked.length > 200 ? `${masked.slice(0, 197)}...` : masked,
+        fingerprint: fingerprintOf(file, rule.id, secret),
+        start: offset,
+        end: offset + secret.length,
+        generic: rule.generic === true,
+      });
+    }
+  }
+  return dropShadowed(found).map(({ generic: _generic, ...finding }) => finding);
+}
+
+/**
+ * Removes duplicates (same rule, same start) and generic findings that overlap a specific one,
+ * in O(n log n): a long minified line can hold thousands of matches.
+ */
+function dropShadowed<T extends LocatedFinding & { generic: boolean }>(found: T[]): T[] {
+  found.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
+  const seen = new Set<string>();
+  const unique = found.filter((f) => {
+    const key = `${f.rule}\u0000${f.start}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const specific = unique.filter((f) => !f.generic);
+  // Specific findings sorted by start; a running maximum of their ends answers "does any
+  // specific finding starting before x end after y" with one binary search.
+  const maxEnd: number[] = [];
+  for (const [i, f] of specific.entries()) maxEnd.push(Math.max(f.end, i > 0 ? maxEnd[i - 1]! : 0));
+  const overlapsSpecific = (f: T) => {
+    let lo = 0;
+    let hi = specific.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (specific[mid]!.start < f.end) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 && maxEnd[lo - 1]! > f.start;
+  };
+  return unique.filter((f) => !f.generic || !overlapsSpecific(f));
+}
+
+export function scanText(text: string, options: ScanOptions = {}): Finding[] {
+  return scanLocated(text, options).map(({ start: _start, end: _end, ...finding }) => finding);
+}
+
+/** The text with each secret replaced by `[REDACTED:<rule>]`, and what was replaced. */
+export function redactWithFindings(text: string, options: ScanOptions = {}): { text: string; findings: Finding[] } {
+  const located = scanLocated(text, options);
+  if (located.length === 0) return { text, findings: [] };
+  let out = '';
+  let at = 0;
+  for (const finding of located) {
+    if (finding.start < at) continue;
+    out += text.slice(at, finding.start) + `[REDACTED:${finding.rule}]`;
+    at = finding.end;
+  }
+  out += text.slice(at);
+  return { text: out, findings: located.map(({ start: _s, end: _e, ...finding }) => finding) };
+}
+
+export function redact(text: string, options: ScanOptions = {}): string {
+  return redactWithFindings(text, options).text;
+}
