@@ -1,20 +1,8 @@
 /** Machine-readable secret report: a pretty-printed JSON array, one object per finding. */
 import type { Finding } from '../types.js';
 
-export interface JsonFinding {
-  rule: string;
-  description: string;
-  file: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  match: string;
-  fingerprint: string;
-  commit?: string;
-  author?: string;
-  date?: string;
-}
+/** The public shape is exactly a Finding: internal fields (offsets) never get this far. */
+export type JsonFinding = Finding;
 
 /**
  * Copies the fields one by one rather than spreading the finding: the key order stays fixed for
