@@ -1,3 +1,4 @@
+import { evalDataFile } from '../support/eval-data.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import draft04 from 'ajv-draft-04';
@@ -10,10 +11,7 @@ import { scanText } from '../../src/secrets/scan.js';
 import type { Finding, SecretRule } from '../../src/secrets/types.js';
 
 // shared/ sits beside the repository checkout, in development and in CI alike.
-const SCHEMA_PATH = [
-  fileURLToPath(new URL('../../../shared/eval-data/sarif-schema-2.1.0.json', import.meta.url)),
-  '/work/shared/eval-data/sarif-schema-2.1.0.json',
-].find((path) => existsSync(path)) ?? 'shared/eval-data/sarif-schema-2.1.0.json (not found beside the checkout)';
+const SCHEMA_PATH = evalDataFile('sarif-schema-2.1.0.json');
 
 const TOKEN_RULE: SecretRule = {
   id: 'test-token',

@@ -7,7 +7,7 @@ import {
 import { scanLocated, scanText } from '../../src/secrets/scan.js';
 import type { SecretRule } from '../../src/secrets/types.js';
 
-const EVAL_DATA = '/work/shared/eval-data';
+import { EVAL_DATA } from '../support/eval-data.js';
 
 interface HardNegative {
   id: string;
