@@ -59,6 +59,39 @@ export class KeywordAutomaton {
     this.outputs = out;
   }
 
+  /**
+   * Where each keyword ends in `text` (index of its last character), at most `cap` positions per
+   * keyword; a keyword seen more often maps to undefined ("everywhere": scan the whole text).
+   */
+  positions(text: string, cap: number): Map<string, number[] | undefined> {
+    const found = new Map<string, number[] | undefined>();
+    const next = this.next;
+    const outputs = this.outputs;
+    let state = 0;
+    for (let i = 0; i < text.length; i++) {
+      let code = text.charCodeAt(i);
+      if (code >= ALPHABET) {
+        state = 0;
+        continue;
+      }
+      if (code >= 65 && code <= 90) code |= 0x20;
+      state = next[state * ALPHABET + code]!;
+      const ended = outputs[state]!;
+      for (let k = 0; k < ended.length; k++) {
+        const keyword = this.keywords[ended[k]!]!;
+        const list = found.get(keyword);
+        if (list === undefined) {
+          if (!found.has(keyword)) found.set(keyword, [i]);
+        } else if (list.length >= cap) {
+          found.set(keyword, undefined);
+        } else {
+          list.push(i);
+        }
+      }
+    }
+    return found;
+  }
+
   /** The keywords present in `text` (as given to the constructor). */
   present(text: string): Set<string> {
     const seen = new Uint8Array(this.keywords.length);

@@ -101,11 +101,55 @@ function matcherFor(rules: readonly SecretRule[]): KeywordAutomaton {
   return matcher;
 }
 
+/** Above this many hits of a keyword, windows stop paying off and the whole text is scanned. */
+const WINDOW_CAP = 64;
+const lineLocalCache = new WeakMap<SecretRule, boolean>();
+
+/**
+ * Whether every match of a rule lies on one line that also holds one of its keywords, so the
+ * regex need only run on those lines. Decided conservatively from the pattern: anything that can
+ * cross a line break (\n, \r, \s, [\s\S], a negated class without \s or \n, the s flag) and
+ * any multi-line positive example keep the rule on the whole text.
+ */
+function isLineLocal(rule: SecretRule): boolean {
+  let local = lineLocalCache.get(rule);
+  if (local === undefined) {
+    const source = rule.pattern.source;
+    const negated = source.match(/\[\^(?:\\.|[^\]])*\]/g) ?? [];
+    local =
+      rule.keywords.length > 0 &&
+      !rule.pattern.flags.includes('s') &&
+      !/\\[nrs]|\\S/.test(source.replace(/\[\^(?:\\.|[^\]])*\]/g, '')) &&
+      negated.every((cls) => /\\[sn]/.test(cls)) &&
+      rule.examples.positive.every((example) => !example.includes('\n'));
+    lineLocalCache.set(rule, local);
+  }
+  return local;
+}
+
+/** The lines holding any of `keywords`, as [start, end) ranges that include the line break. */
+function keywordLines(text: string, keywords: readonly string[], hits: Map<string, number[] | undefined>): Array<[number, number]> | undefined {
+  const starts = new Set<number>();
+  for (const keyword of keywords) {
+    if (!hits.has(keyword)) continue;
+    const positions = hits.get(keyword);
+    if (positions === undefined) return undefined;
+    for (const position of positions) starts.add(text.lastIndexOf('\n', position) + 1);
+  }
+  return [...starts]
+    .sort((a, b) => a - b)
+    .map((start) => {
+      const newline = text.indexOf('\n', start);
+      return [start, newline === -1 ? text.length : newline + 1];
+    });
+}
+
 /** Findings with their offsets in `text`, in document order. */
 export function scanLocated(text: string, options: ScanOptions = {}): LocatedFinding[] {
   const rules = options.rules ?? RULES;
   const file = options.path ?? '';
-  const present = matcherFor(rules).present(text);
+  const hits = matcherFor(rules).positions(text, WINDOW_CAP);
+  const present = { has: (keyword: string) => hits.has(keyword) };
   const lines = new LineIndex(text);
   const allowedLines = new Map<number, boolean>();
   const lineAllowed = (line: number) => {
@@ -117,13 +161,18 @@ export function scanLocated(text: string, options: ScanOptions = {}): LocatedFin
   for (const rule of rules) {
     if (rule.keywords.length > 0 && !rule.keywords.some((keyword) => present.has(keyword))) continue;
     if (file && rule.allowPaths?.some((p) => p.test(file))) continue;
-    rule.pattern.lastIndex = 0;
-    for (let match = rule.pattern.exec(text); match; match = rule.pattern.exec(text)) {
+    const windows = isLineLocal(rule) ? keywordLines(text, rule.keywords, hits) : undefined;
+    for (const [windowStart, windowEnd] of windows ?? [[0, text.length] as [number, number]]) {
+      const piece = windowStart === 0 && windowEnd === text.length ? text : text.slice(windowStart, windowEnd);
+      rule.pattern.lastIndex = 0;
+      for (let match = rule.pattern.exec(piece); match; match = rule.pattern.exec(piece)) {
       if (match[0].length === 0) {
         rule.pattern.lastIndex++;
         continue;
       }
-      const { secret, offset } = secretOf(match);
+      const located = secretOf(match);
+      const secret = located.secret;
+      const offset = located.offset + windowStart;
       if (!accepted(rule, secret)) continue;
       const start = lines.position(offset);
       if (lineAllowed(start.line)) continue;
@@ -143,6 +192,7 @@ export function scanLocated(text: string, options: ScanOptions = {}): LocatedFin
         end: offset + secret.length,
         generic: rule.generic === true,
       });
+      }
     }
   }
   return dropShadowed(found).map(({ generic: _generic, ...finding }) => finding);
