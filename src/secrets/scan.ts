@@ -112,6 +112,7 @@ const lineLocalCache = new WeakMap<SecretRule, boolean>();
  * any multi-line positive example keep the rule on the whole text.
  */
 function isLineLocal(rule: SecretRule): boolean {
+  if (rule.lineLocal !== undefined) return rule.lineLocal && rule.keywords.length > 0;
   let local = lineLocalCache.get(rule);
   if (local === undefined) {
     const source = rule.pattern.source;

@@ -21,6 +21,12 @@ export interface SecretRule {
   validate?: (secret: string) => boolean;
   /** Generic rules yield to a specific rule that finds the same text. */
   generic?: boolean;
+  /**
+   * Every match lies on one line that holds one of the keywords, so only those lines need the
+   * regex. Detected from the pattern when absent; set it where the detection is too cautious
+   * (a \s that only appears in a zero-width lookahead, say).
+   */
+  lineLocal?: boolean;
   /** Run by the rule tests: each positive must give exactly this rule's finding, each negative none. */
   examples: { positive: readonly string[]; negative: readonly string[] };
 }

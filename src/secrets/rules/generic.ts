@@ -83,6 +83,8 @@ export const GENERIC_RULES: readonly SecretRule[] = [
     description: 'Password assignment',
     keywords: ['pass', 'pwd'],
     pattern: new RegExp(`${PASSWORD_NAME}${ASSIGN}${VALUE}`, 'g'),
+    // The only \s are in a negated class and a zero-width lookahead: a match never spans lines.
+    lineLocal: true,
     generic: true,
     validate: plausiblePassword,
     examples: {
@@ -108,6 +110,8 @@ export const GENERIC_RULES: readonly SecretRule[] = [
     description: 'Secret, token or API key assignment',
     keywords: ['key', 'token', 'secret'],
     pattern: new RegExp(`${SECRET_NAME}${ASSIGN}${VALUE}`, 'gi'),
+    // The only \s are in a negated class and a zero-width lookahead: a match never spans lines.
+    lineLocal: true,
     generic: true,
     validate: (value) => plausibleSecret(value, 3.5),
     examples: {
@@ -145,6 +149,7 @@ export const GENERIC_RULES: readonly SecretRule[] = [
     id: 'generic-xml-secret',
     description: 'Password, secret or token in an XML element',
     keywords: ['password>', 'secret>', 'token>', 'apikey>'],
+    lineLocal: true,
     pattern: /<(?<tag>[\w:.-]{0,30}(?:[Pp]assword|PASSWORD|[Ss]ecret|SECRET|[Tt]oken|TOKEN|[Aa]pi[Kk]ey|APIKEY))>(?<secret>[^<>\s]{8,200})<\/\k<tag>>/g,
     generic: true,
     validate: (value) => plausibleSecret(value, 3),
