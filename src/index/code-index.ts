@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { chunkFile } from './chunk.js';
 import { LexicalIndex } from './lexical.js';
 import { hybridSearch, type SearchOptions } from './search.js';
-import { INDEX_FORMAT_VERSION, IndexStore, type IndexManifest } from './store.js';
+import { INDEX_FORMAT_VERSION, IndexStore, type IndexManifest, type LoadResult } from './store.js';
 import type { Chunk, Embedder, SearchHit } from './types.js';
 import { VectorIndex } from './vectors.js';
 import { walkRepository, type SkipReason, type WalkedFile } from './walk.js';
@@ -101,9 +101,9 @@ export class CodeIndex {
   }
 
   /** Loads the stored index. A corrupt or outdated one is replaced by an empty index with a warning. */
-  static open(options: OpenOptions): CodeIndex {
-    const store = new IndexStore(options.root, options.indexDir);
-    const loaded = store.load();
+  static open(options: OpenOptions, stored?: { store: IndexStore; loaded: LoadResult }): CodeIndex {
+    const store = stored?.store ?? new IndexStore(options.root, options.indexDir);
+    const loaded = stored?.loaded ?? store.load();
     if (loaded.status === 'missing') return CodeIndex.empty(options, store);
     if (loaded.status === 'invalid') return CodeIndex.empty(options, store, `the index in ${store.directory} could not be used (${loaded.reason}); rebuilding it`);
     const { manifest, dir } = loaded;

@@ -91,31 +91,4 @@ export class KeywordAutomaton {
     }
     return found;
   }
-
-  /** The keywords present in `text` (as given to the constructor). */
-  present(text: string): Set<string> {
-    const seen = new Uint8Array(this.keywords.length);
-    const found = new Set<string>();
-    const next = this.next;
-    const outputs = this.outputs;
-    let state = 0;
-    for (let i = 0; i < text.length; i++) {
-      let code = text.charCodeAt(i);
-      if (code >= ALPHABET) {
-        state = 0;
-        continue;
-      }
-      if (code >= 65 && code <= 90) code |= 0x20;
-      state = next[state * ALPHABET + code]!;
-      const ended = outputs[state]!;
-      for (let k = 0; k < ended.length; k++) {
-        const index = ended[k]!;
-        if (seen[index] === 0) {
-          seen[index] = 1;
-          found.add(this.keywords[index]!);
-        }
-      }
-    }
-    return found;
-  }
 }

@@ -145,12 +145,13 @@ function keywordLines(text: string, keywords: readonly string[], hits: Map<strin
     });
 }
 
+type Candidate = LocatedFinding & { generic: boolean };
+
 /** Findings with their offsets in `text`, in document order. */
 export function scanLocated(text: string, options: ScanOptions = {}): LocatedFinding[] {
   const rules = options.rules ?? RULES;
   const file = options.path ?? '';
   const hits = matcherFor(rules).positions(text, WINDOW_CAP);
-  const present = { has: (keyword: string) => hits.has(keyword) };
   const lines = new LineIndex(text);
   const allowedLines = new Map<number, boolean>();
   const lineAllowed = (line: number) => {
@@ -158,41 +159,48 @@ export function scanLocated(text: string, options: ScanOptions = {}): LocatedFin
     if (allowed === undefined) allowedLines.set(line, (allowed = INLINE_ALLOW.test(lines.lineText(line))));
     return allowed;
   };
-  const found: Array<LocatedFinding & { generic: boolean }> = [];
+
+  /** One regex match, at `base` in `text`, turned into a finding unless it is allowed. */
+  const toFinding = (rule: SecretRule, match: RegExpExecArray, base: number): Candidate | undefined => {
+    const located = secretOf(match);
+    const secret = located.secret;
+    const offset = located.offset + base;
+    if (!accepted(rule, secret)) return undefined;
+    const start = lines.position(offset);
+    if (lineAllowed(start.line)) return undefined;
+    const end = lines.position(offset + secret.length);
+    const masked = match[0].replace(secret, maskSecret(secret));
+    return {
+      rule: rule.id,
+      description: rule.description,
+      file,
+      line: start.line,
+      column: start.column,
+      endLine: end.line,
+      endColumn: end.column,
+      match: masked.length > 200 ? `${masked.slice(0, 197)}...` : masked,
+      fingerprint: fingerprintOf(file, rule.id, secret),
+      start: offset,
+      end: offset + secret.length,
+      generic: rule.generic === true,
+    };
+  };
+
+  const found: Candidate[] = [];
   for (const rule of rules) {
-    if (rule.keywords.length > 0 && !rule.keywords.some((keyword) => present.has(keyword))) continue;
+    if (rule.keywords.length > 0 && !rule.keywords.some((keyword) => hits.has(keyword))) continue;
     if (file && rule.allowPaths?.some((p) => p.test(file))) continue;
     const windows = isLineLocal(rule) ? keywordLines(text, rule.keywords, hits) : undefined;
     for (const [windowStart, windowEnd] of windows ?? [[0, text.length] as [number, number]]) {
       const piece = windowStart === 0 && windowEnd === text.length ? text : text.slice(windowStart, windowEnd);
       rule.pattern.lastIndex = 0;
       for (let match = rule.pattern.exec(piece); match; match = rule.pattern.exec(piece)) {
-      if (match[0].length === 0) {
-        rule.pattern.lastIndex++;
-        continue;
-      }
-      const located = secretOf(match);
-      const secret = located.secret;
-      const offset = located.offset + windowStart;
-      if (!accepted(rule, secret)) continue;
-      const start = lines.position(offset);
-      if (lineAllowed(start.line)) continue;
-      const end = lines.position(offset + secret.length);
-      const masked = match[0].replace(secret, maskSecret(secret));
-      found.push({
-        rule: rule.id,
-        description: rule.description,
-        file,
-        line: start.line,
-        column: start.column,
-        endLine: end.line,
-        endColumn: end.column,
-        match: masked.length > 200 ? `${masked.slice(0, 197)}...` : masked,
-        fingerprint: fingerprintOf(file, rule.id, secret),
-        start: offset,
-        end: offset + secret.length,
-        generic: rule.generic === true,
-      });
+        if (match[0].length === 0) {
+          rule.pattern.lastIndex++;
+          continue;
+        }
+        const finding = toFinding(rule, match, windowStart);
+        if (finding) found.push(finding);
       }
     }
   }
@@ -203,7 +211,7 @@ export function scanLocated(text: string, options: ScanOptions = {}): LocatedFin
  * Removes duplicates (same rule, same start) and generic findings that overlap a specific one,
  * in O(n log n): a long minified line can hold thousands of matches.
  */
-function dropShadowed<T extends LocatedFinding & { generic: boolean }>(found: T[]): T[] {
+function dropShadowed<T extends Candidate>(found: T[]): T[] {
   found.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
   const seen = new Set<string>();
   const unique = found.filter((f) => {

@@ -6,8 +6,6 @@
 
 import { stableHash } from '../../util/hash.js';
 
-export { stableHash };
-
 export interface Endpoint {
   /** Position in the configured list. */
   readonly index: number;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EndpointPool, stableHash, toEndpoint } from '../../../src/engine/http/endpoints.js';
+import { EndpointPool, toEndpoint } from '../../../src/engine/http/endpoints.js';
+import { stableHash } from '../../../src/util/hash.js';
 
 const URLS = ['http://a:1/v1', 'http://b:2', 'http://c:3/'];
 
