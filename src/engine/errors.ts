@@ -50,6 +50,20 @@ export class BackendUnavailable extends EngineError {
   }
 }
 
+/**
+ * A local model file that cannot be used: missing, not GGUF, corrupt, or it brought down the
+ * process that loaded it. Retrying cannot help until the file is replaced.
+ */
+export class ModelFileUnusable extends BackendUnavailable {
+  override readonly retryable = false;
+  readonly modelPath: string;
+
+  constructor(message: string, details: EngineErrorDetails & { modelPath: string }) {
+    super(message, details);
+    this.modelPath = details.modelPath;
+  }
+}
+
 export class RateLimited extends EngineError {
   readonly code = 'rate-limited';
   readonly retryable = true;
@@ -99,4 +113,22 @@ export class RequestRejected extends EngineError {
 
 export function isEngineError(value: unknown): value is EngineError {
   return value instanceof EngineError;
+}
+
+/**
+ * A request the scheduler stopped on purpose, not an engine failure: a newer request for the same
+ * document replaced it ('superseded'), or its caller gave up ('aborted'). Callers usually drop it silently.
+ */
+export class RequestCancelled extends Error {
+  readonly reason: 'superseded' | 'aborted';
+
+  constructor(reason: 'superseded' | 'aborted', message: string, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = 'RequestCancelled';
+    this.reason = reason;
+  }
+}
+
+export function isRequestCancelled(value: unknown): value is RequestCancelled {
+  return value instanceof RequestCancelled;
 }
