@@ -2,12 +2,11 @@
  * Embeddings from a local GGUF embedding model through node-llama-cpp. The library (native code,
  * hundreds of ms to load) is imported only when this embedder loads, never at startup.
  */
-import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { LlamaEmbeddingContext, LlamaModel } from 'node-llama-cpp';
+import { GgufProblem, readGguf } from '../../util/gguf.js';
 import type { Embedder } from '../types.js';
 
-const GGUF_MAGIC = 0x46554747; // "GGUF" read as a little-endian uint32
 /** Embedding inputs are chunks of code; a larger window costs memory and rarely changes the vector. */
 const DEFAULT_MAX_TOKENS = 2048;
 
@@ -17,40 +16,21 @@ export interface LlamaEmbedderOptions {
 }
 
 /**
- * Checks that `file` is a readable GGUF file (magic and version 1–3) before node-llama-cpp sees it,
- * whose own failures on a wrong file are cryptic or fatal.
+ * Checks that `file` is a whole, readable GGUF file before node-llama-cpp sees it, whose own
+ * failures on a wrong file are cryptic or fatal.
  */
 export async function validateGguf(file: string): Promise<{ version: number; sizeBytes: number }> {
-  let info: Awaited<ReturnType<typeof stat>>;
   try {
-    info = await stat(file);
+    const { version, sizeBytes } = await readGguf(file);
+    return { version, sizeBytes };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+    if (!(error instanceof GgufProblem)) throw error;
+    if (error.kind === 'missing') {
       throw new Error(`The embedding model ${file} does not exist. Set embedGguf (INLINE_EMBED_GGUF) to a downloaded .gguf embedding model.`);
     }
-    throw new Error(`The embedding model ${file} cannot be read: ${(error as Error).message}`);
+    if (error.kind === 'not-a-file') throw new Error(`The embedding model ${file} is not a file. Set embedGguf (INLINE_EMBED_GGUF) to a .gguf model file.`);
+    throw new Error(error.kind === 'unreadable' ? `The embedding model ${error.message}` : error.message, { cause: error });
   }
-  if (!info.isFile()) throw new Error(`The embedding model ${file} is not a file. Set embedGguf (INLINE_EMBED_GGUF) to a .gguf model file.`);
-  const header = Buffer.alloc(8);
-  let read = 0;
-  try {
-    const handle = await open(file, 'r');
-    try {
-      ({ bytesRead: read } = await handle.read(header, 0, 8, 0));
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    throw new Error(`The embedding model ${file} cannot be read: ${(error as Error).message}`);
-  }
-  if (read < 8 || header.readUInt32LE(0) !== GGUF_MAGIC) {
-    throw new Error(`${file} is not a GGUF model file (it does not start with "GGUF"). Download the model in GGUF format.`);
-  }
-  const version = header.readUInt32LE(4);
-  if (version < 1 || version > 3) {
-    throw new Error(`${file} is GGUF version ${version}; this build reads versions 1 to 3. The file may be corrupt or from a newer format.`);
-  }
-  return { version, sizeBytes: Number(info.size) };
 }
 
 interface Loaded {
