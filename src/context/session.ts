@@ -20,6 +20,8 @@ export interface ContextSessionOptions {
   assembler?: Partial<AssemblerOptions>;
   /** The code index, when the repository has one: definitions by similarity and retrieved snippets. */
   codeIndex?: ChunkSearch;
+  /** The repository's files, when the caller has listed them already (otherwise they are listed from `root`). */
+  files?: RepoFiles;
 }
 
 export class ContextSession {
@@ -33,7 +35,7 @@ export class ContextSession {
   ) {}
 
   static async open(options: ContextSessionOptions): Promise<ContextSession> {
-    const repo = await listRepoFiles(options.root, options.git);
+    const repo = options.files ?? (await listRepoFiles(options.root, options.git));
     // Budgeting runs on every keystroke: the calibrated estimate costs 0.06 ms per 8 KB where a
     // real tokenizer costs 5-9 ms and a second to load.
     const counter = estimateCounterFor(options.model);

@@ -224,6 +224,8 @@ export function scheduledEngine(
     },
     info: () => engine.info(),
   };
+  const warmUp = engine.warmUp?.bind(engine);
+  if (warmUp) scheduled.warmUp = warmUp;
   const embed = engine.embed?.bind(engine);
   if (embed) {
     scheduled.embed = (texts: string[], signal: AbortSignal) => scheduler.run({ priority: 'background', signal }, (leased) => embed(texts, leased));

@@ -95,7 +95,11 @@ export class OpenAIHttpEngine implements Engine {
       };
       if (req.suffix !== undefined) body.suffix = redact(req.suffix);
       if (req.stop.length > 0) body.stop = req.stop;
-      if (req.n !== undefined && req.n > 1) body.n = req.n;
+      if (req.n !== undefined && req.n > 1) {
+        body.n = req.n;
+        // Ranking several candidates uses the model's own confidence in each.
+        body.logprobs = 1;
+      }
       return body;
     });
   }

@@ -35,6 +35,8 @@ export function deltasFromChunk(route: Route, chunk: Record<string, unknown>): D
     const choice = raw as Record<string, unknown>;
     const delta: Delta = { text: choiceText(route, choice), choice: typeof choice.index === 'number' ? choice.index : 0 };
     if (typeof choice.finish_reason === 'string') delta.finishReason = choice.finish_reason;
+    const logprob = tokenLogprobSum(choice.logprobs);
+    if (logprob !== undefined) delta.logprob = logprob;
     if (delta.text.length > 0 || delta.finishReason) out.push(delta);
   }
   if (usage) out.push({ text: '', choice: 0, usage });
@@ -125,4 +127,23 @@ async function* readWholeReply(response: OpenResponse, route: Route): AsyncGener
     if (delta.text.length > 0 && !delta.finishReason) delta.finishReason = 'stop';
     yield delta;
   }
+}
+
+/**
+ * The summed log-probability of a chunk's tokens, when the server sent them: the legacy
+ * completions shape (`token_logprobs`) or the chat shape (`content[].logprob`). Ranking uses it.
+ */
+function tokenLogprobSum(logprobs: unknown): number | undefined {
+  if (!logprobs || typeof logprobs !== 'object') return undefined;
+  const { token_logprobs: legacy, content } = logprobs as { token_logprobs?: unknown; content?: unknown };
+  const values = Array.isArray(legacy) ? legacy : Array.isArray(content) ? content.map((c) => (c as { logprob?: unknown })?.logprob) : [];
+  let sum = 0;
+  let seen = false;
+  for (const value of values) {
+    if (typeof value === 'number' && Number.isFinite(value)) {
+      sum += value;
+      seen = true;
+    }
+  }
+  return seen ? sum : undefined;
 }

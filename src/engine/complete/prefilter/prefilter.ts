@@ -1,0 +1,62 @@
+/**
+ * Decides, before any work, whether a completion request is worth making. Suggestions in the
+ * middle of a word, inside a string literal or a comment are mostly noise while typing, and a
+ * request for a document and cursor that have not changed since the last one would only repeat it.
+ * An explicit request from the user (any trigger but 'automatic') skips these checks: they asked.
+ */
+import type { LanguageId } from '../../../context/languages.js';
+import { withTree } from '../../../context/parse.js';
+import { stableHash } from '../../../util/hash.js';
+import type { CompletionInput } from '../types.js';
+
+export type SkipReason = 'mid-identifier' | 'in-string' | 'in-comment' | 'unchanged' | 'empty-document';
+
+const IDENTIFIER_CHAR = /[\p{L}\p{N}_$]/u;
+const COMMENT_NODE = /comment/;
+const STRING_NODE = /^(string|template_string|raw_string_literal|interpreted_string_literal|string_literal|char_literal|character_literal|heredoc_body|encapsed_string|line_string_literal|multi_line_string_literal|verbatim_string_literal)$/;
+/** Documents remembered for the unchanged check; older ones are forgotten first. */
+const REMEMBERED_DOCUMENTS = 256;
+
+export class Prefilter {
+  private readonly lastSeen = new Map<string, number>();
+
+  async skipReason(input: CompletionInput, language: LanguageId | undefined): Promise<SkipReason | undefined> {
+    const { text, offset } = input;
+    const automatic = input.trigger === 'automatic';
+    if (text.trim().length === 0 && automatic) return 'empty-document';
+    const key = input.documentKey ?? input.path;
+    const fingerprint = stableHash(text) ^ Math.imul(offset + 1, 0x9e3779b1);
+    const previous = this.lastSeen.get(key);
+    this.remember(key, fingerprint);
+    if (!automatic) return undefined;
+    if (previous === fingerprint) return 'unchanged';
+    if (offset < text.length && IDENTIFIER_CHAR.test(text[offset]!)) return 'mid-identifier';
+    return language ? this.insideNoise(language, text, offset) : undefined;
+  }
+
+  private remember(key: string, fingerprint: number): void {
+    this.lastSeen.delete(key);
+    this.lastSeen.set(key, fingerprint);
+    if (this.lastSeen.size > REMEMBERED_DOCUMENTS) this.lastSeen.delete(this.lastSeen.keys().next().value!);
+  }
+
+  /**
+   * Comments and strings come from the syntax tree (the context stage parses the same text next,
+   * so the tree is cached). The cursor just past a closing quote is outside the string.
+   */
+  private async insideNoise(language: LanguageId, text: string, offset: number): Promise<SkipReason | undefined> {
+    if (offset === 0) return undefined;
+    try {
+      return await withTree(language, text, (tree) => {
+        // The smallest node holding the character before the cursor, then its ancestors.
+        for (let node = tree.rootNode.descendantForIndex(offset - 1); node; node = node.parent) {
+          if (COMMENT_NODE.test(node.type)) return 'in-comment';
+          if (STRING_NODE.test(node.type)) return node.endIndex > offset ? 'in-string' : undefined;
+        }
+        return undefined;
+      });
+    } catch {
+      return undefined;
+    }
+  }
+}

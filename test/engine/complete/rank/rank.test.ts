@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { rankCandidates } from '../../../../src/engine/complete/rank/rank.js';
+import { syntaxErrorsAdded } from '../../../../src/engine/complete/rank/syntax-errors.js';
+
+describe('rankCandidates', () => {
+  it('puts parse-clean candidates first, then the more confident, then the longer', () => {
+    const { ranked } = rankCandidates([
+      { text: 'broken(', addedErrors: 1, logprob: -0.1 },
+      { text: 'short', logprob: -5 },
+      { text: 'confident', logprob: -0.9 },
+      { text: 'longer one', addedErrors: 0 },
+      { text: 'long', addedErrors: 0 },
+    ]);
+    expect(ranked.map((c) => c.text)).toEqual(['confident', 'short', 'longer one', 'long', 'broken(']);
+  });
+
+  it('merges duplicates, keeping the better score', () => {
+    const { ranked, duplicates } = rankCandidates([
+      { text: 'a', logprob: -3 },
+      { text: 'a', logprob: -1 },
+      { text: 'b', logprob: -2 },
+    ]);
+    expect(duplicates).toBe(1);
+    expect(ranked).toEqual([
+      { text: 'a', logprob: -1 },
+      { text: 'b', logprob: -2 },
+    ]);
+  });
+});
+
+describe('syntaxErrorsAdded', () => {
+  it('counts the errors a candidate adds to the document', async () => {
+    const prefix = 'def f(a):\n    return ';
+    expect(await syntaxErrorsAdded('python', prefix, 'a + 1', '\n')).toBeLessThanOrEqual(0);
+    expect(await syntaxErrorsAdded('python', prefix, 'a + (1', '\n')).toBeGreaterThan(0);
+  });
+});
