@@ -1,11 +1,10 @@
 /** `inline context <file>[:line[:column]]`: what a completion at that point would send, and why. */
-import { readFileSync, realpathSync, statSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { AssembledPrompt } from '../context/assemble.js';
 import { languageForPath } from '../context/languages.js';
 import { ContextSession } from '../context/session.js';
 import { openExistingIndex } from '../index/open.js';
 import { lineStarts } from '../context/window.js';
+import { readSource } from './source-file.js';
 import type { CommandContext } from './command-context.js';
 import type { Style } from './style.js';
 import { UsageError } from './usage-error.js';
@@ -38,23 +37,6 @@ function parseLocation(spec: string, options: ContextOptions): { file: string; l
     column: positiveInt(options.column, '--column') ?? (match[3] ? Number(match[3]) : undefined),
     offset: options.offset === undefined ? undefined : positiveInt(String(Number(options.offset) + 1), '--offset')! - 1,
   };
-}
-
-function readSource(root: string, cwd: string, file: string): { path: string; text: string } {
-  const absolute = resolve(cwd, file);
-  let real: string;
-  try {
-    real = realpathSync(absolute);
-    if (!statSync(real).isFile()) usage(`${file} is not a file`);
-  } catch (err) {
-    if (err instanceof UsageError) throw err;
-    usage(`${file} does not exist`);
-  }
-  const rel = relative(realpathSync(root), real);
-  if (rel.startsWith('..') || isAbsolute(rel)) usage(`${file} is outside the repository root ${root}`);
-  const buffer = readFileSync(real);
-  if (buffer.subarray(0, 8192).includes(0)) usage(`${file} is a binary file`);
-  return { path: rel.split(sep).join('/'), text: buffer.toString('utf8') };
 }
 
 function offsetOf(text: string, line: number | undefined, column: number | undefined, offset: number | undefined): number {

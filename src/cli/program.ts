@@ -53,6 +53,33 @@ Examples:
     load: () => import('./context.js'),
   },
   {
+    name: 'complete',
+    summary: 'complete the code at a point in a file (the suggestion an editor would show)',
+    options: [
+      new Option('--file <path>', 'the document (inside the repository)'),
+      new Option('--line <n>', 'cursor line, 1-based'),
+      new Option('--col <n>', 'cursor column, 0-based (UTF-16 code units, as LSP counts)'),
+      new Option('--n <count>', 'number of suggestions, best first (1-10)').default('1'),
+      new Option('--stdin', 'read the document text from standard input (unsaved editor buffer); --file still names it'),
+      new Option('--deadline <ms>', 'how long the configured engine may take to start answering before the local engine answers'),
+    ],
+    help: `
+Runs the completion pipeline: context assembly, the engine, post-processing, the secret guard and
+ranking. With no model configured the local engine answers from the repository's own code; with a
+server (--base-url) or a GGUF file (--gguf) that fails or is too slow, the local engine stands in
+and a note says so. Suggestions that contain a credential are never printed.
+
+Output: the suggestion itself (nothing else on stdout, so scripts can insert it), or with --json the
+items with their range (line 1-based, col 0-based), engine, cache use and latency per stage.
+Exit status: 0 with a suggestion, 1 with none, 2 on a usage or config error.
+
+Examples:
+  $ inline complete --file src/app.py --line 12 --col 8
+  $ inline complete --file src/app.ts --line 40 --col 0 --n 3 --json
+  $ cat buffer.go | inline complete --file cmd/main.go --line 7 --col 4 --stdin`,
+    load: () => import('./complete.js'),
+  },
+  {
     name: 'index',
     summary: 'build or update the code index used by search and context (.inline/index)',
     options: [new Option('--rebuild', 'discard the stored index and build it again')],
@@ -133,6 +160,26 @@ Examples:
   $ inline hook install --force
   $ inline hook uninstall`,
     load: () => import('./hook.js'),
+  },
+  {
+    name: 'stats',
+    summary: 'show completion figures from the local telemetry: acceptance, latency per stage, cache hits',
+    options: [
+      new Option('--since <when>', 'period to count: 30m, 12h, 7d, 2w, an ISO date (2025-06-01) or "all"').default('7d'),
+      new Option('--prometheus', 'print the Prometheus text exposition format instead of a table'),
+    ],
+    help: `
+Reads .inline/telemetry/ (nothing leaves the machine). A suggestion counts as shown once it has
+been visible for 750 ms, or when it is accepted; the acceptance rate is accepted / shown. Latency
+is per pipeline stage, p50 and p95, over completions that were not skipped. With no events the
+command says so and exits 0.
+
+Examples:
+  $ inline stats
+  $ inline stats --since 30m
+  $ inline stats --since 2025-06-01 --json
+  $ inline stats --since all --prometheus > /var/lib/node_exporter/inline.prom`,
+    load: () => import('./stats.js'),
   },
 ];
 

@@ -24,6 +24,7 @@ export interface InlineConfig {
   index: { embedder: EmbedderName };
   /** Embedding GGUF for the `llama` embedder (separate from the generation model). */
   embedGguf?: string;
+  completion: { deadlineMs: number; promptTokens: number };
 }
 
 export type EmbedderName = 'hashing' | 'http' | 'llama';
@@ -321,6 +322,19 @@ export const SETTINGS: readonly SettingDescriptor[] = [
     description: 'Embeddings for code search: hashing (built in, no model), http (/v1/embeddings with embedModel) or llama (embedGguf).',
     default: 'hashing',
     env: ['INLINE_EMBEDDER'],
+  },
+  {
+    path: 'completion.deadlineMs',
+    ...integer(1, 'milliseconds'),
+    description: 'A completion backend that has not started answering after this long is abandoned and the local engine answers.',
+    default: 2000,
+    env: ['INLINE_COMPLETION_DEADLINE_MS'],
+  },
+  {
+    path: 'completion.promptTokens',
+    ...integer(1, 'tokens'),
+    description: 'Most tokens a completion prompt may use (the model window permitting).',
+    default: 2048,
   },
   {
     path: 'embedGguf',

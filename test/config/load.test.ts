@@ -57,6 +57,7 @@ describe('defaults', () => {
       endpoints: { busyInFlight: 4, downCooldownMs: 5000 },
       embedBatchSize: 64,
       index: { embedder: 'hashing' },
+      completion: { deadlineMs: 2000, promptTokens: 2048 },
     });
     expect(sources['timeouts.stallMs']).toBe('default');
     expect(sources.engine).toBe('default');

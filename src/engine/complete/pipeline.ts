@@ -4,6 +4,7 @@
  * only sequences them, times them, and falls back to the local engine when the configured one
  * fails or misses its deadline.
  */
+import { randomBytes } from 'node:crypto';
 import { languageForPath, type LanguageId } from '../../context/languages.js';
 import type { ContextSession } from '../../context/session.js';
 import type { TelemetryLog } from '../../telemetry/events.js';
@@ -64,8 +65,9 @@ export class CompletionPipeline {
     const multiline = wantsMultiline(input.text, input.offset);
     const n = Math.max(1, input.n ?? 1);
     const documentKey = input.documentKey ?? input.path;
-    this.options.telemetry?.record('completion.requested', { path: input.path, language, trigger: input.trigger ?? 'invoked', n, multiline });
-    const base = { language, multiline, dropped: { postprocess: 0, secrets: 0, duplicates: 0 } };
+    const id = randomBytes(6).toString('hex');
+    this.options.telemetry?.record('completion.requested', { id, path: input.path, language, trigger: input.trigger ?? 'invoked', n, multiline });
+    const base = { id, language, multiline, dropped: { postprocess: 0, secrets: 0, duplicates: 0 } };
 
     const skipped = await clock.time('prefilter', () => this.prefilter.skipReason(input, language));
     const skip = (reason: string) => this.finish({ ...base, items: [], skipped: reason, cache: 'miss', engine: this.engineName(), latency: clock.report() }, input);
@@ -167,6 +169,7 @@ export class CompletionPipeline {
 
   private finish(result: CompletionResult, input: CompletionInput): CompletionResult {
     this.options.telemetry?.record('completion.served', {
+      id: result.id,
       path: input.path,
       language: result.language,
       engine: result.engine,

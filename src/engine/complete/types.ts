@@ -35,6 +35,8 @@ export interface CompletionItem {
 export type StageName = 'prefilter' | 'cache' | 'prompt' | 'generate' | 'postprocess' | 'secrets' | 'rank';
 
 export interface CompletionResult {
+  /** Names this request in telemetry, so shown/accepted events can be joined to it. */
+  id: string;
   items: CompletionItem[];
   /** Why no request was made (prefilter) — absent when the pipeline ran. */
   skipped?: string;
