@@ -1,11 +1,12 @@
 /**
- * The scanner core: a keyword prefilter per rule, then the rule's regex, then entropy, allowlists
- * and structural checks. Generic rules give way to specific ones that found the same text.
+ * The scanner core: a keyword prefilter per rule and the rule's regex (search.ts), then entropy,
+ * allowlists and structural checks. Generic rules give way to specific ones that found the same
+ * text.
  * Everything here is synchronous and allocation-light: it runs on every prompt and suggestion.
  */
 import { createHash } from 'node:crypto';
-import { KeywordAutomaton } from './keywords.js';
 import { RULES } from './rules/index.js';
+import { forEachMatch, type MatchSink } from './search.js';
 import type { Finding, LocatedFinding, SecretRule } from './types.js';
 
 export interface ScanOptions {
@@ -93,118 +94,64 @@ function accepted(rule: SecretRule, secret: string): boolean {
   return rule.validate ? rule.validate(secret) : true;
 }
 
-const matchers = new WeakMap<readonly SecretRule[], KeywordAutomaton>();
-
-function matcherFor(rules: readonly SecretRule[]): KeywordAutomaton {
-  let matcher = matchers.get(rules);
-  if (!matcher) matchers.set(rules, (matcher = new KeywordAutomaton([...new Set(rules.flatMap((rule) => rule.keywords))])));
-  return matcher;
-}
-
-/** Above this many hits of a keyword, windows stop paying off and the whole text is scanned. */
-const WINDOW_CAP = 64;
-const lineLocalCache = new WeakMap<SecretRule, boolean>();
-
-/**
- * Whether every match of a rule lies on one line that also holds one of its keywords, so the
- * regex need only run on those lines. Decided conservatively from the pattern: anything that can
- * cross a line break (\n, \r, \s, [\s\S], a negated class without \s or \n, the s flag) and
- * any multi-line positive example keep the rule on the whole text.
- */
-function isLineLocal(rule: SecretRule): boolean {
-  if (rule.lineLocal !== undefined) return rule.lineLocal && rule.keywords.length > 0;
-  let local = lineLocalCache.get(rule);
-  if (local === undefined) {
-    const source = rule.pattern.source;
-    const negated = source.match(/\[\^(?:\\.|[^\]])*\]/g) ?? [];
-    local =
-      rule.keywords.length > 0 &&
-      !rule.pattern.flags.includes('s') &&
-      !/\\[nrs]|\\S/.test(source.replace(/\[\^(?:\\.|[^\]])*\]/g, '')) &&
-      negated.every((cls) => /\\[sn]/.test(cls)) &&
-      rule.examples.positive.every((example) => !example.includes('\n'));
-    lineLocalCache.set(rule, local);
-  }
-  return local;
-}
-
-/** The lines holding any of `keywords`, as [start, end) ranges that include the line break. */
-function keywordLines(text: string, keywords: readonly string[], hits: Map<string, number[] | undefined>): Array<[number, number]> | undefined {
-  const starts = new Set<number>();
-  for (const keyword of keywords) {
-    if (!hits.has(keyword)) continue;
-    const positions = hits.get(keyword);
-    if (positions === undefined) return undefined;
-    for (const position of positions) starts.add(text.lastIndexOf('\n', position) + 1);
-  }
-  return [...starts]
-    .sort((a, b) => a - b)
-    .map((start) => {
-      const newline = text.indexOf('\n', start);
-      return [start, newline === -1 ? text.length : newline + 1];
-    });
-}
-
 type Candidate = LocatedFinding & { generic: boolean };
 
-/** Findings with their offsets in `text`, in document order. */
-export function scanLocated(text: string, options: ScanOptions = {}): LocatedFinding[] {
-  const rules = options.rules ?? RULES;
-  const file = options.path ?? '';
-  const hits = matcherFor(rules).positions(text, WINDOW_CAP);
-  const lines = new LineIndex(text);
-  const allowedLines = new Map<number, boolean>();
-  const lineAllowed = (line: number) => {
-    let allowed = allowedLines.get(line);
-    if (allowed === undefined) allowedLines.set(line, (allowed = INLINE_ALLOW.test(lines.lineText(line))));
-    return allowed;
-  };
+/**
+ * Turns one text's regex matches into findings. A class rather than closures made per scan:
+ * a scan of a small file is a few microseconds, and closures cost a noticeable share of that.
+ */
+class Findings implements MatchSink {
+  readonly found: Candidate[] = [];
+  private readonly lines: LineIndex;
+  private allowedLines: Map<number, boolean> | undefined;
 
-  /** One regex match, at `base` in `text`, turned into a finding unless it is allowed. */
-  const toFinding = (rule: SecretRule, match: RegExpExecArray, base: number): Candidate | undefined => {
+  constructor(
+    text: string,
+    private readonly file: string,
+  ) {
+    this.lines = new LineIndex(text);
+  }
+
+  /** One regex match, at `base` in the text, kept as a finding unless it is allowed. */
+  add(rule: SecretRule, match: RegExpExecArray, base: number): void {
     const located = secretOf(match);
     const secret = located.secret;
     const offset = located.offset + base;
-    if (!accepted(rule, secret)) return undefined;
-    const start = lines.position(offset);
-    if (lineAllowed(start.line)) return undefined;
-    const end = lines.position(offset + secret.length);
+    if (!accepted(rule, secret)) return;
+    const start = this.lines.position(offset);
+    if (this.lineAllowed(start.line)) return;
+    const end = this.lines.position(offset + secret.length);
     const masked = match[0].replace(secret, maskSecret(secret));
-    return {
+    this.found.push({
       rule: rule.id,
       description: rule.description,
-      file,
+      file: this.file,
       line: start.line,
       column: start.column,
       endLine: end.line,
       endColumn: end.column,
       match: masked.length > 200 ? `${masked.slice(0, 197)}...` : masked,
-      fingerprint: fingerprintOf(file, rule.id, secret),
+      fingerprint: fingerprintOf(this.file, rule.id, secret),
       start: offset,
       end: offset + secret.length,
       generic: rule.generic === true,
-    };
-  };
-
-  const found: Candidate[] = [];
-  for (const rule of rules) {
-    if (rule.keywords.length > 0 && !rule.keywords.some((keyword) => hits.has(keyword))) continue;
-    if (file && rule.allowPaths?.some((p) => p.test(file))) continue;
-    const windows = isLineLocal(rule) ? keywordLines(text, rule.keywords, hits) : undefined;
-    for (const [windowStart, windowEnd] of windows ?? [[0, text.length] as [number, number]]) {
-      const piece = windowStart === 0 && windowEnd === text.length ? text : text.slice(windowStart, windowEnd);
-      rule.pattern.lastIndex = 0;
-      for (let match = rule.pattern.exec(piece); match; match = rule.pattern.exec(piece)) {
-        if (match[0].length === 0) {
-          rule.pattern.lastIndex++;
-          continue;
-        }
-        const finding = toFinding(rule, match, windowStart);
-        if (finding) found.push(finding);
-      }
-    }
+    });
   }
-  return dropShadowed(found).map(({ generic: _generic, ...finding }) => finding);
+
+  private lineAllowed(line: number): boolean {
+    this.allowedLines ??= new Map();
+    let allowed = this.allowedLines.get(line);
+    if (allowed === undefined) this.allowedLines.set(line, (allowed = INLINE_ALLOW.test(this.lines.lineText(line))));
+    return allowed;
+  }
+}
+
+/** Findings with their offsets in `text`, in document order. */
+export function scanLocated(text: string, options: ScanOptions = {}): LocatedFinding[] {
+  const findings = new Findings(text, options.path ?? '');
+  forEachMatch(text, options.rules ?? RULES, options.path ?? '', findings);
+  if (findings.found.length === 0) return [];
+  return dropShadowed(findings.found).map(({ generic: _generic, ...finding }) => finding);
 }
 
 /**

@@ -27,6 +27,13 @@ export interface SecretRule {
    * (a \s that only appears in a zero-width lookahead, say).
    */
   lineLocal?: boolean;
+  /**
+   * For rules too costly to run over every line holding a keyword: every match contains an
+   * occurrence of one of the keywords that starts at most `before` characters into the match,
+   * and `after` (if given) matches right after that occurrence. The regex is then tried only at
+   * those positions. Rules whose pattern opens with a keyword get `before: 0` without saying so.
+   */
+  anchor?: { before: number; after?: RegExp };
   /** Run by the rule tests: each positive must give exactly this rule's finding, each negative none. */
   examples: { positive: readonly string[]; negative: readonly string[] };
 }

@@ -36,6 +36,8 @@ export const CLOUD_RULES: readonly SecretRule[] = [
     id: 'aws-secret-access-key',
     description: 'AWS secret access key',
     keywords: ['secret'],
+    // Matches open with "secret" or with "aws" and a separator before it.
+    anchor: { before: 4 },
     pattern: assigned('aws[_.-]?secret(?:[_.-]?access)?(?:[_.-]?key)?|secret[_.-]?access[_.-]?key', '[A-Za-z0-9/+]{40}'),
     entropy: 4,
     allow: [/EXAMPLE/],
@@ -53,6 +55,8 @@ export const CLOUD_RULES: readonly SecretRule[] = [
     id: 'aws-session-token',
     description: 'AWS temporary session token',
     keywords: ['session'],
+    // Matches open with "session" or with "aws" and a separator before it.
+    anchor: { before: 4 },
     pattern: assigned('aws[_.-]?session[_.-]?token|sessiontoken', '[A-Za-z0-9/+]{100,2000}={0,2}'),
     entropy: 4.5,
     examples: {

@@ -72,10 +72,12 @@ const ASSIGN = String.raw`["']?\]?[ \t]{0,4}(?:=>|:=|\?=|=(?!=)|:(?=[ \t"'\`]))[
 const VALUE = String.raw`["'\`]?(?<secret>[^\s"'\`,;(){}\[\]<>\\&]{8,200})(?=["'\`\\&]|[\s,;)}\]]|$)`;
 
 /** `pass` and `pwd` only as whole words or camel-case parts: not inside `bypass` or `COMPASS`. */
-const PASSWORD_NAME = String.raw`(?:password|passwd|Password|PASSWORD|Passwd|PASSWD|(?<![A-Za-z])(?:pass|pwd)|(?<![A-Z])(?:Pass|PASS|Pwd|PWD))(?:[_.-](?:prod|PROD|dev|DEV|live|LIVE))?`;
+const PASSWORD_SUFFIX = String.raw`(?:[_.-](?:prod|PROD|dev|DEV|live|LIVE))?`;
+const PASSWORD_NAME = String.raw`(?:password|passwd|Password|PASSWORD|Passwd|PASSWD|(?<![A-Za-z])(?:pass|pwd)|(?<![A-Z])(?:Pass|PASS|Pwd|PWD))${PASSWORD_SUFFIX}`;
 /** Tokens that are not credentials: CSRF and form tokens, pagination cursors, tokenizer specials. */
 const NOT_CREDENTIAL_TOKEN = String.raw`(?<!(?:csrf|xsrf|authenticity|form|verification|next|page|continuation|sync|cancel|cancellation|bos|eos|pad|unk|sep|mask|cls|public|publishable|session[_.-]?id)[_.-]?)`;
-const SECRET_NAME = String.raw`(?:secret|${NOT_CREDENTIAL_TOKEN}token|(?:api|access|client|app|consumer|signing|encryption|master|private|secret)[_.-]?key|apikey)(?:[_.-](?:value|prod|dev|live|staging|v?\d))?`;
+const SECRET_SUFFIX = String.raw`(?:[_.-](?:value|prod|dev|live|staging|v?\d))?`;
+const SECRET_NAME = String.raw`(?:secret|${NOT_CREDENTIAL_TOKEN}token|(?:api|access|client|app|consumer|signing|encryption|master|private|secret)[_.-]?key|apikey)${SECRET_SUFFIX}`;
 
 export const GENERIC_RULES: readonly SecretRule[] = [
   {
@@ -83,6 +85,8 @@ export const GENERIC_RULES: readonly SecretRule[] = [
     description: 'Password assignment',
     keywords: ['pass', 'pwd'],
     pattern: new RegExp(`${PASSWORD_NAME}${ASSIGN}${VALUE}`, 'g'),
+    // Every name opens with pass or pwd; what follows the keyword is the rest of the match.
+    anchor: { before: 0, after: new RegExp(`(?:word|wd)?${PASSWORD_SUFFIX}${ASSIGN}${VALUE}`, 'i') },
     // The only \s are in a negated class and a zero-width lookahead: a match never spans lines.
     lineLocal: true,
     generic: true,
@@ -110,6 +114,8 @@ export const GENERIC_RULES: readonly SecretRule[] = [
     description: 'Secret, token or API key assignment',
     keywords: ['key', 'token', 'secret'],
     pattern: new RegExp(`${SECRET_NAME}${ASSIGN}${VALUE}`, 'gi'),
+    // The name ends in one of the keywords, at most 11 characters ("encryption_") into it.
+    anchor: { before: 11, after: new RegExp(`${SECRET_SUFFIX}${ASSIGN}${VALUE}`, 'i') },
     // The only \s are in a negated class and a zero-width lookahead: a match never spans lines.
     lineLocal: true,
     generic: true,
@@ -150,6 +156,8 @@ export const GENERIC_RULES: readonly SecretRule[] = [
     description: 'Password, secret or token in an XML element',
     keywords: ['password>', 'secret>', 'token>', 'apikey>'],
     lineLocal: true,
+    // The keyword is the end of the opening tag: after "<" and at most 30 characters of prefix.
+    anchor: { before: 31 },
     pattern: /<(?<tag>[\w:.-]{0,30}(?:[Pp]assword|PASSWORD|[Ss]ecret|SECRET|[Tt]oken|TOKEN|[Aa]pi[Kk]ey|APIKEY))>(?<secret>[^<>\s]{8,200})<\/\k<tag>>/g,
     generic: true,
     validate: (value) => plausibleSecret(value, 3),

@@ -187,6 +187,8 @@ export const KEY_RULES: readonly SecretRule[] = [
     id: 'url-password',
     description: 'Password embedded in a connection string or URL',
     keywords: ['://'],
+    // The longest scheme is jdbc: and twelve letters; user, password and host follow the keyword.
+    anchor: { before: 17, after: /[^:/@\s"'`<>{}$]{1,64}:[^@/\s"'`<>{}]{3,128}@[A-Za-z0-9._[\]-]/ },
     pattern:
       /\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|ftps?|sftp|smtps?|https?|ldaps?|mssql|sqlserver|jdbc:[a-z]{2,12}|clickhouse|nats|mqtts?|kafka|couchdb|neo4j(?:\+s)?|bolt):\/\/(?<user>[^:/@\s"'`<>{}$]{1,64}):(?!\k<user>@)(?<secret>[^@/\s"'`<>{}]{3,128})@(?![\w.-]*\b(?:example\.(?:com|org|net)|[\w-]+\.(?:example|invalid|test))\b)[A-Za-z0-9._[\]-]{1,253}/gi,
     generic: true,

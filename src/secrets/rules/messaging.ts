@@ -159,6 +159,8 @@ export const MESSAGING_RULES: readonly SecretRule[] = [
     id: 'mailgun-api-key',
     description: 'Mailgun private API key or webhook signing key',
     keywords: ['key-', 'mailgun'],
+    // Both ways in open with a keyword: the lookahead for key- or the name mailgun.
+    anchor: { before: 0 },
     pattern: /(?:(?<![\w-])(?=key-)|mailgun[\w.-]{0,24}?["'`]?[ \t]{0,4}(?:=>|[:=])[ \t]{0,4}["'`]?)(?<secret>key-[a-f0-9]{32}|[a-f0-9]{32}-[a-f0-9]{8}-[a-f0-9]{8})(?![\w-])/gi,
     entropy: 3,
     examples: {
@@ -170,6 +172,8 @@ export const MESSAGING_RULES: readonly SecretRule[] = [
     id: 'mailchimp-api-key',
     description: 'Mailchimp API key',
     keywords: ['-us'],
+    // The keyword follows exactly 32 hex digits, and a digit follows it.
+    anchor: { before: 32, after: /\d/ },
     pattern: /(?<![\w-])(?<secret>[a-f0-9]{32}-us\d{1,2})(?![\w-])/g,
     entropy: 3,
     examples: {
