@@ -80,6 +80,28 @@ Examples:
     load: () => import('./complete.js'),
   },
   {
+    name: 'watch',
+    summary: 'run the editor daemon: inline completions over LSP (stdio, a unix socket or TCP)',
+    options: [
+      new Option('--stdio', 'speak LSP on stdin/stdout (for an editor that starts inline as a language server)'),
+      new Option('--socket <path>', 'listen on this unix socket instead of .inline/watch.sock'),
+      new Option('--tcp', 'listen on 127.0.0.1 (a free port) and write a discovery file with the port and a token'),
+    ],
+    help: `
+The daemon keeps the engines, the code index and the completion cache warm, answers
+textDocument/inlineCompletion (LSP 3.18), and pushes inline/suggestion notifications after your
+typing settles. It follows the repository on disk and re-indexes what changes, whoever saved it.
+By default it listens on <root>/.inline/watch.sock (mode 0600; one daemon per repository).
+With --tcp, clients must present the token from $XDG_RUNTIME_DIR/inline/<pid>.json in
+initialize. Logs go to stderr. Editor set-up: docs/editors.md; the protocol: src/watch/protocol.ts.
+
+Examples:
+  $ inline watch                       # unix socket .inline/watch.sock
+  $ inline watch --stdio               # as a language server (Neovim, Helix, VS Code)
+  $ inline watch --tcp`,
+    load: () => import('./watch.js'),
+  },
+  {
     name: 'index',
     summary: 'build or update the code index used by search and context (.inline/index)',
     options: [new Option('--rebuild', 'discard the stored index and build it again')],

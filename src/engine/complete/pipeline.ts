@@ -10,7 +10,7 @@ import type { ContextSession } from '../../context/session.js';
 import type { TelemetryLog } from '../../telemetry/events.js';
 import { EngineError } from '../errors.js';
 import type { CompletionRequest, Engine } from '../types.js';
-import { CompletionCache, type CachedCandidate, type CacheQuery } from './cache/completion-cache.js';
+import { CompletionCache, type CachedCandidate, type CachedCompletion, type CacheQuery } from './cache/completion-cache.js';
 import { firstTextWithin, DeadlineMissed } from './generate/deadline.js';
 import { generate, type GeneratedCandidate } from './generate/generate.js';
 import { runPostprocess } from './postprocess/index.js';
@@ -46,6 +46,8 @@ export interface PipelineOptions {
 interface Generated {
   candidates: GeneratedCandidate[];
   engine: string;
+  /** Whether the answer came from an engine that reads raw text (the local statistics). */
+  fromStatistics?: boolean;
   fallback?: { from: string; reason: string };
 }
 
@@ -112,9 +114,7 @@ export class CompletionPipeline {
     });
     dropped.duplicates = ranked.duplicates;
     const candidates: CachedCandidate[] = ranked.ranked.map(({ text, logprob }) => (logprob === undefined ? { text } : { text, logprob }));
-    // A fallback answer is not what the configured model would say: do not let it shadow that.
-    if (!generated.fallback) this.cache.store(query, { candidates, engine: generated.engine });
-    else this.cache.rememberShown(query, { candidates, engine: generated.engine });
+    this.remember(query, { candidates, engine: generated.engine }, generated);
     const items = this.items(candidates, input.offset, generated.engine, 'miss');
     return this.finish(
       { ...base, dropped, items, cache: 'miss', engine: generated.engine, ...(generated.fallback ? { fallback: generated.fallback } : {}), latency: clock.report() },
@@ -137,7 +137,9 @@ export class CompletionPipeline {
     const signal = input.signal ?? new AbortController().signal;
     const primary = engine.info();
     const { request } = await prepare(engine);
-    if (!fallback || primary.readsPrompt === false) return { candidates: await run(engine, request, signal), engine: primary.name };
+    if (!fallback || primary.readsPrompt === false) {
+      return { candidates: await run(engine, request, signal), engine: primary.name, fromStatistics: primary.readsPrompt === false };
+    }
     try {
       await clock.time('generate', async () => engine.warmUp?.(signal));
       // The deadline covers the engine's answer only: building the prompt is our own time.
@@ -151,6 +153,18 @@ export class CompletionPipeline {
       const { request: localRequest } = await prepare(local);
       return { candidates: await run(local, localRequest, signal), engine: local.info().name, fallback: { from: primary.name, reason } };
     }
+  }
+
+  /**
+   * Nothing is not worth keeping: asking again is cheap, and the answer may change. A fallback
+   * answer is not what the configured model would say, so it must not shadow that. The local
+   * engine's answers follow the repository's statistics, which change under a running process,
+   * so they stay in memory only.
+   */
+  private remember(query: CacheQuery, value: CachedCompletion, generated: Generated): void {
+    if (value.candidates.length === 0) return;
+    if (generated.fallback) this.cache.rememberShown(query, value);
+    else this.cache.store(query, value, { disk: !generated.fromStatistics });
   }
 
   private items(candidates: CachedCandidate[], offset: number, engine: string, cached: CacheOutcome): CompletionItem[] {

@@ -30,6 +30,8 @@ export interface CompletionService {
    * at once and the code index, if open, is brought up to date in memory.
    */
   filesChanged(changes: Array<{ path: string; text: string | undefined }>): Promise<void>;
+  /** Loads the model or builds the statistics, and opens the context, before the first request needs them. */
+  warmUp(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -58,6 +60,10 @@ export async function openCompletionService(options: CompletionServiceOptions): 
     pipeline,
     engines,
     telemetry,
+    warmUp: async () => {
+      const signal = new AbortController().signal;
+      await Promise.all([engines.engine.warmUp?.(signal), context()]);
+    },
     filesChanged: async (changes) => {
       for (const { path, text } of changes) engines.fileChanged(path, text);
       const opened = await index;

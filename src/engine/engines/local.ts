@@ -65,6 +65,11 @@ export class LocalEngine implements Engine {
     return { name: 'local', fim: true, contextTokens: 1 << 20, chat: false, readsPrompt: false };
   }
 
+  /** Builds ahead of the first request (a daemon starting up), so that one is answered at once. */
+  warmUp(): Promise<void> {
+    return this.ready();
+  }
+
   /** Builds the statistics if that has not happened yet. */
   ready(): Promise<void> {
     if (this.built) return Promise.resolve();

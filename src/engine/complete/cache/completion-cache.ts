@@ -87,10 +87,10 @@ export class CompletionCache {
     return undefined;
   }
 
-  store(query: CacheQuery, value: CachedCompletion): void {
+  store(query: CacheQuery, value: CachedCompletion, options: { disk?: boolean } = {}): void {
     const key = CompletionCache.keyOf(query);
     this.memory.set(key, value);
-    this.disk?.set(key, value);
+    if (options.disk !== false) this.disk?.set(key, value);
     this.rememberShown(query, value);
   }
 
