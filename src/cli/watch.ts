@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import type { CompletionService } from '../engine/complete/service.js';
+import { ensureStateDir } from '../index/state-dir.js';
 import type { CommandContext } from './command-context.js';
 import { UsageError } from './usage-error.js';
 import { readVersion } from './version.js';
@@ -69,6 +70,8 @@ export async function run(context: CommandContext, _args: string[], options: Rec
     listener = tcp;
     log(`listening on 127.0.0.1:${tcp.port}; discovery file ${tcp.discoveryFile} (pid ${process.pid})`);
   } else {
+    // Creates .inline/ and keeps it out of git's view before the socket goes in it.
+    ensureStateDir(root);
     const socket = await transport.listenUnixSocket(opts.socket ?? join(root, '.inline', 'watch.sock'), (rpc) => server.attach(rpc), connection);
     listener = socket;
     log(`listening on ${socket.path} (pid ${process.pid})`);

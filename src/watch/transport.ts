@@ -333,7 +333,8 @@ function onSignal(signal: NodeJS.Signals): void {
 
 function installHooks(): void {
   process.on('exit', runCleanups);
-  for (const signal of SIGNALS) process.on(signal, onSignal);
+  // First in line, so that every other listener (even a `once` one) still counts when deciding to re-raise.
+  for (const signal of SIGNALS) process.prependListener(signal, onSignal);
 }
 
 function uninstallHooks(): void {

@@ -79,6 +79,11 @@ describe('FrameReader', () => {
     expect(glued.errors).toHaveLength(1);
     expect(glued.messages).toEqual(['{"a":1}']);
 
+    const garbageLine = collect();
+    garbageLine.push('Garbage line\r\n' + frame('{"b":2}'));
+    expect(garbageLine.errors).toHaveLength(1);
+    expect(garbageLine.messages).toEqual(['{"b":2}']);
+
     const split = collect();
     split.push('Bogus\r\n\r\nnoise noise Content-Le');
     split.push('ngth: 2\r\n\r\n{}');

@@ -44,9 +44,11 @@ async function client(connectTo: string | number): Promise<{ rpc: MessageConnect
 }
 
 /** A second process holding a daemon socket, so that refusal and signal cleanup are tested across processes. */
-async function daemonInChild(socketPath: string): Promise<ChildProcess> {
+async function daemonInChild(socketPath: string, ownSignalHandler = false): Promise<ChildProcess> {
   const script = `
     import { listenUnixSocket } from ${JSON.stringify(TRANSPORT)};
+    // Registered before the listener's own hook, which must still see it and not end the process.
+    ${ownSignalHandler ? "process.once('SIGTERM', () => setTimeout(() => process.exit(3), 50));" : ''}
     await listenUnixSocket(${JSON.stringify(socketPath)}, () => {});
     process.stdout.write('ready\\n');
     process.stdin.on('data', () => process.exit(0));`;
@@ -123,6 +125,15 @@ describe('listenUnixSocket', () => {
     expect(existsSync(path)).toBe(false);
     expect(existsSync(join(base, '.inline', 'watch.pid'))).toBe(false);
     listeners.push(await listenUnixSocket(path, serveEcho));
+  });
+
+  it('cleans up on a signal but leaves the ending to a handler of the daemon’s own', async () => {
+    const path = join(base, 'watch.sock');
+    const daemon = await daemonInChild(path, true);
+    const done = exited(daemon);
+    daemon.kill('SIGTERM');
+    expect(await done).toEqual({ code: 3, signal: null });
+    expect(existsSync(path)).toBe(false);
   });
 
   it('refuses a path longer than unix sockets allow, saying so', async () => {
