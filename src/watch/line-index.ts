@@ -4,6 +4,7 @@
  * Positions here are already validated (whole numbers ≥ 0); out-of-range ones are clamped as
  * LSP clients expect: past a line's end → that end, past the last line → the end of the text.
  */
+import { lineOfOffset } from '../context/window.js';
 
 export interface Position {
   line: number;
@@ -33,18 +34,6 @@ function lineStartsOf(text: string): number[] {
     if (startsLine(text.charCodeAt(p - 1), text.charCodeAt(p))) starts.push(p);
   }
   return starts;
-}
-
-/** Index of the last line start at or before `offset`. */
-function lineContaining(starts: number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }
 
 /** Index of the first line start at or after `offset` (the length when there is none). */
@@ -118,15 +107,15 @@ export class LineIndexedText {
 
   positionAt(offset: number): Position {
     const clamped = clampOffset(this.size, offset);
-    const line = lineContaining(this.starts, clamped);
+    const line = lineOfOffset(this.starts, clamped);
     return { line, character: clamped - this.starts[line]! };
   }
 
   /** The units in [start, end), without joining the whole text. */
   slice(start: number, end: number): string {
     if (this.flat !== undefined) return this.flat.slice(start, end);
-    const first = lineContaining(this.chunkStarts, start);
-    const last = lineContaining(this.chunkStarts, Math.max(start, end - 1));
+    const first = lineOfOffset(this.chunkStarts, start);
+    const last = lineOfOffset(this.chunkStarts, Math.max(start, end - 1));
     const base = this.chunkStarts[first]!;
     return this.chunks.slice(first, last + 1).join('').slice(start - base, end - base);
   }
@@ -163,8 +152,8 @@ export class LineIndexedText {
 
   private replaceUnits(start: number, end: number, inserted: string): void {
     if (this.flat !== undefined) this.cutIntoChunks(this.flat);
-    const first = lineContaining(this.chunkStarts, start);
-    const last = lineContaining(this.chunkStarts, end);
+    const first = lineOfOffset(this.chunkStarts, start);
+    const last = lineOfOffset(this.chunkStarts, end);
     const base = this.chunkStarts[first]!;
     const joined = first === last ? this.chunks[first]! : this.chunks.slice(first, last + 1).join('');
     const edited = joined.slice(0, start - base) + inserted + joined.slice(end - base);
@@ -191,7 +180,7 @@ export class LineIndexedText {
 
   private unitAt(offset: number): number {
     if (this.flat !== undefined) return this.flat.charCodeAt(offset);
-    const chunk = lineContaining(this.chunkStarts, offset);
+    const chunk = lineOfOffset(this.chunkStarts, offset);
     return this.chunks[chunk]!.charCodeAt(offset - this.chunkStarts[chunk]!);
   }
 

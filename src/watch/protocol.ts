@@ -33,15 +33,9 @@
  * `initialize` get JSON-RPC errors (-32700, -32600, -32601, -32002); the connection stays up.
  */
 
-export interface Position {
-  line: number;
-  character: number;
-}
+import type { Position, Range } from './line-index.js';
 
-export interface Range {
-  start: Position;
-  end: Position;
-}
+export type { Position, Range };
 
 export const ACCEPT_COMMAND = 'inline.didAccept';
 

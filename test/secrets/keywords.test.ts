@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KeywordAutomaton, type KeywordHits } from '../../src/secrets/keywords.js';
-
-/** mulberry32: the same seed gives the same texts on every run. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as random } from '../support/random.js';
 
 /** Occurrences ending at the same place come in no particular order: sort them to compare. */
 const byEnd = (pairs: string[]) => pairs.sort((a, b) => Number(a.split('@')[1]) - Number(b.split('@')[1]) || a.localeCompare(b));

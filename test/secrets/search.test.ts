@@ -3,18 +3,7 @@ import { isLineLocal } from '../../src/secrets/anchors.js';
 import { RULES } from '../../src/secrets/rules/index.js';
 import { forEachMatch } from '../../src/secrets/search.js';
 import type { SecretRule } from '../../src/secrets/types.js';
-
-/** mulberry32: the same seed gives the same texts on every run. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as random } from '../support/random.js';
 
 const lowerAscii = (text: string) => text.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
 const count = (text: string, keyword: string) => lowerAscii(text).split(keyword).length - 1;

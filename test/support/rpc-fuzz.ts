@@ -9,6 +9,8 @@
  */
 import type { Duplex } from 'node:stream';
 import { StreamMessageReader } from 'vscode-jsonrpc/node';
+import { seededRandom } from './random.js';
+export { seededRandom } from './random.js';
 
 export interface FuzzOptions {
   frames: number;
@@ -50,18 +52,6 @@ const DEFAULT_METHODS = [
   'inline/didRejectCompletion',
 ];
 const MIB = 1024 * 1024;
-
-/** mulberry32: small, fast and good enough to make fuzz runs repeatable. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Random = () => number;
 type FrameKind = keyof typeof GENERATORS;

@@ -11,6 +11,7 @@ import { Corpus, type CorpusStats, type SourceFile } from './local/corpus.js';
 import type { Candidate } from './local/decoder.js';
 import { readRepository, type RepositorySourceOptions } from './local/repository-source.js';
 import { DEFAULT_TUNING, suggest, type SuggestTuning } from './local/suggest.js';
+import { abortable } from '../../util/abortable.js';
 
 export interface LocalEngineOptions extends Omit<RepositorySourceOptions, 'maxBytes'> {
   /** Source kept in the statistics at most; default 50 MB. */
@@ -168,20 +169,3 @@ export class LocalEngine implements Engine {
   }
 }
 
-/** Waits for `promise` unless `signal` aborts first. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}

@@ -15,6 +15,7 @@ import { DeltaChannel } from './delta-channel.js';
 import { explainExit, type ExitReason } from './exit-reason.js';
 import { fileSignature, inspectModelFile } from './model-file.js';
 import { isFromWorker, type ChatJob, type CompletionJob, type FromWorker, type LoadedModel, type LoadOptions } from './protocol.js';
+import { abortable } from '../../../util/abortable.js';
 
 const STDERR_TAIL_BYTES = 4096;
 const KILL_GRACE_MS = 2000;
@@ -61,7 +62,7 @@ export class LlamaWorkerClient {
       this.starting = undefined;
       throw error;
     });
-    return signal ? raceAbort(this.starting, signal) : this.starting;
+    return signal ? abortable(this.starting, signal) : this.starting;
   }
 
   async *run(job: Job, signal: AbortSignal): AsyncGenerator<Delta> {
@@ -261,24 +262,6 @@ function tsxLoader(): string {
 function lastLines(text: string): string {
   const lines = text.split('\n').map((line) => line.trim()).filter((line) => line.length > 0);
   return lines.slice(-3).join(' | ');
-}
-
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }
 
 /** SIGTERM, then SIGKILL if the worker has not exited after a grace period. */
