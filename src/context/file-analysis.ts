@@ -47,6 +47,8 @@ export class FileAnalysis {
   private readonly entries = new Map<string, Entry>();
   /** The text each file's imports were last read from: keystrokes below the imports reuse them. */
   private readonly lastImports = new Map<string, { text: string; imports: Promise<ResolvedImport[]> }>();
+  private readonly backlog = new Set<string>();
+  private draining = false;
 
   constructor(readonly repo: RepoFiles) {
     this.resolver = new ImportResolver(repo);
@@ -77,12 +79,34 @@ export class FileAnalysis {
     return found.entry.symbols!;
   }
 
-  /** The file's symbols if they are already known; undefined (and a parse started) otherwise. */
+  /** The file's symbols if they are already known; undefined (and a parse queued) otherwise. */
   symbolsIfReady(path: string): SymbolDef[] | undefined {
     const ready = this.entries.get(path)?.symbolsReady;
     if (ready && this.entries.get(path)!.text === this.repo.read(path)) return ready;
-    void this.symbols(path).catch(() => undefined);
+    this.parseLater(path);
     return undefined;
+  }
+
+  /**
+   * Queues a parse for when the current request is done. Started at once, the parse would run
+   * between the request's own awaits and add its tens of milliseconds to that request: the
+   * very stall the caller avoided by not waiting. One file per macrotask, so a next keystroke
+   * waits for one parse at most.
+   */
+  private parseLater(path: string): void {
+    this.backlog.add(path);
+    if (this.draining) return;
+    this.draining = true;
+    setTimeout(() => void this.drainBacklog(), 0).unref();
+  }
+
+  private async drainBacklog(): Promise<void> {
+    for (const path of this.backlog) {
+      this.backlog.delete(path);
+      await this.symbols(path).catch(() => undefined);
+      await new Promise<void>((resolve) => setImmediate(resolve).unref());
+    }
+    this.draining = false;
   }
 
   async imports(path: string, text?: string): Promise<ResolvedImport[]> {

@@ -26,46 +26,78 @@ async function parserFor(id: LanguageId): Promise<Parser> {
  * Parses `text` and runs `use` on the tree. Recent trees are kept per language, and a text that
  * differs from one of them by a small edit (the next keystroke in the same file) is re-parsed
  * incrementally from it, which costs a fraction of a full parse. `use` must not keep the tree.
+ *
+ * `document: true` marks the text as the document being edited (the one at the cursor): its
+ * tree is kept ahead of the other files a request parses once (imports, definitions), so that
+ * the next keystroke re-parses incrementally instead of from scratch.
  */
-export async function withTree<T>(id: LanguageId, text: string, use: (tree: Tree) => T): Promise<T> {
+export async function withTree<T>(id: LanguageId, text: string, use: (tree: Tree) => T, options: { document?: boolean } = {}): Promise<T> {
   const [parser, module] = await Promise.all([parserFor(id), treeSitter()]);
-  return use(treeCache(id).parse(parser, text, module.Edit));
+  return use(treeCache(id).parse(parser, text, module.Edit, options.document === true));
 }
 
 interface CachedTree {
   text: string;
   tree: Tree;
+  /** A document being edited: evicted only after every unpinned tree. */
+  pinned: boolean;
 }
 
 /** Trees kept per language: enough for the files a user moves between. */
 const TREES_PER_LANGUAGE = 8;
+/** Documents being edited whose trees are kept ahead of others (two editors, or a split view). */
+const PINNED_PER_LANGUAGE = 2;
 /** Above this share of the text changed, a fresh parse is as cheap as an incremental one. */
 const INCREMENTAL_LIMIT = 0.3;
 
 class TreeCache {
   private readonly entries: CachedTree[] = [];
 
-  parse(parser: Parser, text: string, EditClass: typeof Edit): Tree {
+  parse(parser: Parser, text: string, EditClass: typeof Edit, pin: boolean): Tree {
     const exact = this.entries.findIndex((e) => e.text === text);
-    if (exact !== -1) return this.touch(exact).tree;
+    if (exact !== -1) {
+      const entry = this.touch(exact);
+      if (pin) this.pin(entry);
+      return entry.tree;
+    }
     let best: { index: number; changed: number; edit: NonNullable<TextEdit['edit']> } | undefined;
     for (const [index, entry] of this.entries.entries()) {
       const { changed, edit } = diffTexts(entry.text, text);
       if (edit && (!best || changed < best.changed)) best = { index, changed, edit };
     }
     let tree: Tree | null;
+    let inherited = false;
     if (best) {
       const [entry] = this.entries.splice(best.index, 1);
       entry!.tree.edit(new EditClass(best.edit));
       tree = parser.parse(text, entry!.tree);
       entry!.tree.delete();
+      // The next version of a pinned document is that document.
+      inherited = entry!.pinned;
     } else {
       tree = parser.parse(text);
     }
     if (!tree) throw new Error('tree-sitter could not parse the text');
-    this.entries.unshift({ text, tree });
-    while (this.entries.length > TREES_PER_LANGUAGE) this.entries.pop()!.tree.delete();
+    const added: CachedTree = { text, tree, pinned: false };
+    this.entries.unshift(added);
+    if (pin || inherited) this.pin(added);
+    this.evict();
     return tree;
+  }
+
+  private pin(entry: CachedTree): void {
+    entry.pinned = true;
+    const pinned = this.entries.filter((e) => e.pinned);
+    // Entries are most recent first: the oldest pinned ones go back to ordinary.
+    for (const old of pinned.slice(PINNED_PER_LANGUAGE)) old.pinned = false;
+  }
+
+  private evict(): void {
+    while (this.entries.length > TREES_PER_LANGUAGE) {
+      let victim = this.entries.length - 1;
+      while (victim > 0 && this.entries[victim]!.pinned) victim--;
+      this.entries.splice(victim, 1)[0]!.tree.delete();
+    }
   }
 
   clear(): void {

@@ -26,12 +26,16 @@ export async function scopeAt(language: LanguageId, text: string, offset: number
   const around = await withTree(language, text, (tree) => {
     const at = Math.max(0, Math.min(offset, text.length - 1));
     let node = tree.rootNode.descendantForIndex(at) ?? tree.rootNode;
+    // Between top-level statements nothing encloses the cursor; querying the whole file to learn
+    // that would cost tens of milliseconds on a long one.
+    if (node.id === tree.rootNode.id) return undefined;
     while (node.parent && node.parent.id !== tree.rootNode.id) node = node.parent;
     const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
     let row = 0;
     for (let i = text.indexOf('\n'); i !== -1 && i < lineStart; i = text.indexOf('\n', i + 1)) row++;
     return { startPosition: node.startPosition, endPosition: { row, column: offset - lineStart + 1 } };
-  });
+  }, { document: true });
+  if (!around) return { scopes: [] };
   const scopes = enclosingScopes(await extractSymbols(language, text, around), offset);
   const innermost = scopes.at(-1);
   return innermost ? { scopes, innermost } : { scopes };

@@ -316,6 +316,6 @@ export async function referencesNear(language: LanguageId, text: string, offset:
       nearest.set(name, { reference: { name, line, column: node.startPosition.column, index }, distance });
     }
     return [...nearest.values()].sort((a, b) => a.distance - b.distance || a.reference.index - b.reference.index).map((entry) => entry.reference);
-  });
+  }, { document: true });
 }
 

@@ -28,7 +28,7 @@ export const parseWorse: PostprocessFilter = {
     let before: number;
     let after: number;
     try {
-      before = await withTree(language, prefix + suffix, (tree) => countErrors(tree.rootNode));
+      before = await withTree(language, prefix + suffix, (tree) => countErrors(tree.rootNode), { document: true });
       after = await withTree(language, prefix + completion + suffix, (tree) => countErrors(tree.rootNode));
     } catch {
       // No grammar could be loaded: there is nothing to judge by, and no reason to drop the completion.

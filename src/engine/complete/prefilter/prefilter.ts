@@ -54,7 +54,7 @@ export class Prefilter {
           if (STRING_NODE.test(node.type)) return node.endIndex > offset ? 'in-string' : undefined;
         }
         return undefined;
-      });
+      }, { document: true });
     } catch {
       return undefined;
     }

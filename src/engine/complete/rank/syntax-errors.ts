@@ -4,7 +4,7 @@ import { countErrors, withTree } from '../../../context/parse.js';
 
 export async function syntaxErrorsAdded(language: LanguageId, prefix: string, candidate: string, suffix: string): Promise<number> {
   try {
-    const before = await withTree(language, prefix + suffix, (tree) => countErrors(tree.rootNode));
+    const before = await withTree(language, prefix + suffix, (tree) => countErrors(tree.rootNode), { document: true });
     const after = await withTree(language, prefix + candidate + suffix, (tree) => countErrors(tree.rootNode));
     return after - before;
   } catch {
