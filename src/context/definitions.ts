@@ -48,6 +48,8 @@ const CALLABLE_KINDS = new Set(['function', 'method', 'constructor', 'class', 's
 
 /** Time one request may spend parsing candidate files it has not seen before. */
 const CONFIRM_BUDGET_MS = 4;
+/** Files up to this size parse within a few milliseconds; longer ones wait for the background. */
+const INLINE_PARSE_MAX_CHARS = 16_000;
 /** The name right at the cursor is what is being completed: it outweighs everything around it. */
 const AT_CURSOR_BOOST = 6;
 
@@ -257,7 +259,9 @@ export class DefinitionFinder {
       if (hits.length >= limit) break;
       const { entry } = candidate;
       let symbols = this.analysis.symbolsIfReady(entry.path);
-      if (!symbols && performance.now() < deadline) symbols = await this.analysis.symbols(entry.path);
+      // One parse of a long file costs more than the whole budget: read it by indentation now.
+      const small = (this.analysis.repo.read(entry.path)?.length ?? 0) <= INLINE_PARSE_MAX_CHARS;
+      if (!symbols && small && performance.now() < deadline) symbols = await this.analysis.symbols(entry.path);
       if (!symbols) {
         const text = this.analysis.repo.read(entry.path);
         if (text === undefined) continue;
