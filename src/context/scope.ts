@@ -20,23 +20,28 @@ export function enclosingScopes(definitions: SymbolDef[], offset: number): Symbo
     .sort((a, b) => a.range.startIndex - b.range.startIndex || b.range.endIndex - a.range.endIndex);
 }
 
+/** Enclosing definitions start on their ancestors' first lines; more than this many is pathological nesting. */
+const MAX_ANCESTOR_ROWS = 16;
+
 export async function scopeAt(language: LanguageId, text: string, offset: number): Promise<ScopeInfo> {
-  // Query only the top-level statement holding the cursor, up to the cursor: every enclosing
-  // definition (and its name) lies in there, and the rest of a long file is skipped.
-  const around = await withTree(language, text, (tree) => {
+  // Every enclosing definition is an ancestor of the node at the cursor, and its name and header
+  // sit on the ancestor's first line. Querying just those lines finds them all, where querying
+  // the whole top-level statement would cost tens of milliseconds inside a long class.
+  const rows = await withTree(language, text, (tree) => {
     const at = Math.max(0, Math.min(offset, text.length - 1));
-    let node = tree.rootNode.descendantForIndex(at) ?? tree.rootNode;
-    // Between top-level statements nothing encloses the cursor; querying the whole file to learn
-    // that would cost tens of milliseconds on a long one.
-    if (node.id === tree.rootNode.id) return undefined;
-    while (node.parent && node.parent.id !== tree.rootNode.id) node = node.parent;
-    const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-    let row = 0;
-    for (let i = text.indexOf('\n'); i !== -1 && i < lineStart; i = text.indexOf('\n', i + 1)) row++;
-    return { startPosition: node.startPosition, endPosition: { row, column: offset - lineStart + 1 } };
+    const found = new Set<number>();
+    for (let node = tree.rootNode.descendantForIndex(at); node && node.id !== tree.rootNode.id; node = node.parent) {
+      found.add(node.startPosition.row);
+    }
+    return [...found].sort((a, b) => b - a).slice(0, MAX_ANCESTOR_ROWS);
   }, { document: true });
-  if (!around) return { scopes: [] };
-  const scopes = enclosingScopes(await extractSymbols(language, text, around), offset);
+  const definitions = new Map<string, SymbolDef>();
+  for (const row of rows) {
+    for (const definition of await extractSymbols(language, text, { startPosition: { row, column: 0 }, endPosition: { row: row + 1, column: 0 } })) {
+      definitions.set(`${definition.range.startIndex}:${definition.range.endIndex}:${definition.name}`, definition);
+    }
+  }
+  const scopes = enclosingScopes([...definitions.values()], offset);
   const innermost = scopes.at(-1);
   return innermost ? { scopes, innermost } : { scopes };
 }
