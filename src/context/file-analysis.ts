@@ -30,16 +30,36 @@ export interface SkeletonResult {
 /** Words that start an import in some language: an edit containing one may change the imports. */
 const IMPORT_WORDS = /import|require|include|using|\buse\b|\bmod\b|\bfrom\b|autoload/;
 
+/** Lines a multi-line import (`from x import (` … `)`) may span before we stop following it. */
+const MAX_IMPORT_LINES = 50;
+
+/** The last line of the statement starting on `line`: where its brackets balance again. */
+function statementEnd(lines: string[], line: number): number {
+  let depth = 0;
+  for (let i = line; i < Math.min(lines.length, line + MAX_IMPORT_LINES); i++) {
+    for (const char of lines[i]!) {
+      if (char === '(' || char === '{' || char === '[') depth++;
+      else if (char === ')' || char === '}' || char === ']') depth--;
+    }
+    if (depth <= 0) return i;
+  }
+  return line + MAX_IMPORT_LINES;
+}
+
 /**
- * Whether an edit from `before` to `after` leaves the import statements alone: it starts below
- * the line of the last import and neither removes nor adds anything that looks like one.
+ * Whether an edit from `before` to `after` leaves the import statements alone: it touches no
+ * line of an import statement (imports inside functions, below the cursor, count too) and
+ * neither removes nor adds anything that looks like one.
  */
 function importsUnaffected(before: string, after: string, imports: ResolvedImport[]): boolean {
   const { edit } = diffTexts(before, after);
   if (!edit) return false;
-  const lastLine = imports.reduce((max, r) => Math.max(max, r.statement.line), -1);
-  if (edit.startPosition.row <= lastLine + 1 && imports.length > 0) return false;
-  return !IMPORT_WORDS.test(before.slice(edit.startIndex, edit.oldEndIndex)) && !IMPORT_WORDS.test(after.slice(edit.startIndex, edit.newEndIndex));
+  if (IMPORT_WORDS.test(before.slice(edit.startIndex, edit.oldEndIndex)) || IMPORT_WORDS.test(after.slice(edit.startIndex, edit.newEndIndex))) return false;
+  if (imports.length === 0) return true;
+  const lines = before.split('\n');
+  const first = edit.startPosition.row;
+  const last = edit.oldEndPosition.row;
+  return imports.every(({ statement }) => last < statement.line - 1 || first > statementEnd(lines, statement.line) + 1);
 }
 
 export class FileAnalysis {
