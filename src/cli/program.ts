@@ -203,6 +203,27 @@ Examples:
   $ inline stats --since all --prometheus > /var/lib/node_exporter/inline.prom`,
     load: () => import('./stats.js'),
   },
+  {
+    name: 'chat',
+    summary: 'chat with the model about the code; it edits files as git commits (the TUI on a terminal)',
+    options: [
+      new Option('-m, --message <text>', 'send one message and exit (also: pipe the message on stdin); a /command works too'),
+      new Option('-y, --yes', 'apply the model\'s edits without asking'),
+      new Option('--resume [id]', 'continue a saved chat (.inline/chats/), the latest one without an id'),
+    ],
+    help: `
+On a terminal, opens the chat. Otherwise runs one turn: prints the reply, applies its edits when
+--yes is given (one git commit with an "Edited-by: inline" trailer; /undo reverts it), and asks
+the model to fix blocks that did not match (at most 3 retries).
+Exit status: 0 ok, 1 when an edit failed, 2 on a usage or config error (also: no chat model).
+
+Examples:
+  $ inline chat
+  $ inline chat -m "rename total to subtotal in shop/cart.py" --yes --base-url http://127.0.0.1:8000/v1
+  $ inline chat -m /undo
+  $ echo "explain shop/cart.py" | inline chat --resume --json`,
+    load: () => import('./chat.js'),
+  },
 ];
 
 const EXAMPLES = `
@@ -267,7 +288,10 @@ export async function runProgram(argv: string[]): Promise<number> {
     }
   });
   try {
-    if (argv.length <= 2) {
+    if (argv.length <= 2 && process.stdin.isTTY && process.stdout.isTTY) {
+      // Bare `inline` on a terminal is the chat, as in other assistants.
+      argv = [...argv, 'chat'];
+    } else if (argv.length <= 2) {
       program.outputHelp();
       return 0;
     }
