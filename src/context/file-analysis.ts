@@ -56,10 +56,14 @@ function importsUnaffected(before: string, after: string, imports: ResolvedImpor
   if (!edit) return false;
   if (IMPORT_WORDS.test(before.slice(edit.startIndex, edit.oldEndIndex)) || IMPORT_WORDS.test(after.slice(edit.startIndex, edit.newEndIndex))) return false;
   if (imports.length === 0) return true;
-  const lines = before.split('\n');
+  let lines: string[] | undefined;
   const first = edit.startPosition.row;
   const last = edit.oldEndPosition.row;
-  return imports.every(({ statement }) => last < statement.line - 1 || first > statementEnd(lines, statement.line) + 1);
+  // Splitting a long file costs milliseconds: only an edit just below an import needs its exact end.
+  return imports.every(
+    ({ statement }) =>
+      last < statement.line - 1 || first > statement.line + MAX_IMPORT_LINES + 1 || first > statementEnd((lines ??= before.split('\n')), statement.line) + 1,
+  );
 }
 
 export class FileAnalysis {
