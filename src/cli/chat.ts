@@ -77,6 +77,7 @@ async function runOnce(context: CommandContext, workspace: ChatWorkspace, messag
       message,
       signal: abort.signal,
       autoYes,
+      dirty: workspace.dirtyFiles,
       confirm: async () => {
         notes.push('The edit was not applied; run again with --yes to apply edits.');
         return false;

@@ -25,7 +25,12 @@ export interface InlineConfig {
   /** Embedding GGUF for the `llama` embedder (separate from the generation model). */
   embedGguf?: string;
   completion: { deadlineMs: number; promptTokens: number };
+  /** What an AI edit does with the user's own uncommitted changes in the files it touches. */
+  edits: { dirtyFiles: DirtyFilesPolicy };
 }
+
+export type DirtyFilesPolicy = 'commit' | 'refuse';
+export const DIRTY_FILES_POLICIES: readonly DirtyFilesPolicy[] = ['commit', 'refuse'];
 
 export type EmbedderName = 'hashing' | 'http' | 'llama';
 export const EMBEDDER_NAMES: readonly EmbedderName[] = ['hashing', 'http', 'llama'];
@@ -335,6 +340,12 @@ export const SETTINGS: readonly SettingDescriptor[] = [
     ...integer(1, 'tokens'),
     description: 'Most tokens a completion prompt may use (the model window permitting).',
     default: 2048,
+  },
+  {
+    path: 'edits.dirtyFiles',
+    ...oneOf(DIRTY_FILES_POLICIES),
+    description: 'Your uncommitted changes in files an AI edit touches: commit them first in a separate commit, or refuse the edit.',
+    default: 'commit',
   },
   {
     path: 'embedGguf',

@@ -52,6 +52,28 @@ const chatRequests = () => backend!.requests.filter((r) => r.path === '/v1/chat/
 const allContent = (index: number) => (chatRequests()[index]!.body.messages as Array<{ content: string }>).map((m) => m.content).join('\n');
 
 describe('inline chat -m', () => {
+  it('commits your own changes to a touched file first, or refuses with edits.dirtyFiles = "refuse"', async () => {
+    const mine = 'def area(x):\n    return x * x\n\n\nprint(area(3))\nprint("mine")\n';
+    repo.write('a.py', mine);
+    await serve(`Renaming.\n\n${RENAME}`);
+    repo.write('.inline/config.json', JSON.stringify({ edits: { dirtyFiles: 'refuse' } }));
+    const refused = await chat(['-m', 'rename x to y in a.py', '--yes', '--base-url', backend!.url, '--model', 'qwen2.5-coder-7b']);
+    expect(refused.exitCode).toBe(1);
+    expect(`${refused.stdout}${refused.stderr}`).toMatch(/uncommitted/i);
+    expect(readFileSync(join(repo.root, 'a.py'), 'utf8')).toBe(mine);
+    expect((await git('log', '--format=%s')).trim()).toBe('initial');
+
+    await backend!.close();
+    await serve(`Renaming.\n\n${RENAME}`);
+    repo.write('.inline/config.json', JSON.stringify({ edits: { dirtyFiles: 'commit' } }));
+    const applied = await chat(['-m', 'rename x to y in a.py', '--yes', '--base-url', backend!.url, '--model', 'qwen2.5-coder-7b']);
+    expect(applied.exitCode).toBe(0);
+    expect(readFileSync(join(repo.root, 'a.py'), 'utf8')).toBe(RENAMED + 'print("mine")\n');
+    const subjects = (await git('log', '--format=%s')).trim().split('\n');
+    expect(subjects).toHaveLength(3);
+    expect(subjects[1]).toMatch(/save your changes/i);
+  });
+
   it('applies an edit as one commit with the trailer, and /undo restores the file', async () => {
     await serve(`Renaming x to y.\n\n${RENAME}`);
     const added = await chat(['-m', '/add a.py']);

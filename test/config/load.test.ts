@@ -58,6 +58,7 @@ describe('defaults', () => {
       embedBatchSize: 64,
       index: { embedder: 'hashing' },
       completion: { deadlineMs: 2000, promptTokens: 2048 },
+      edits: { dirtyFiles: 'commit' },
     });
     expect(sources['timeouts.stallMs']).toBe('default');
     expect(sources.engine).toBe('default');

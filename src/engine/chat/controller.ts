@@ -108,6 +108,7 @@ export class WorkspaceController implements ChatController {
         message: text,
         signal,
         autoYes: this.options.autoYes === true,
+        dirty: this.workspace.dirtyFiles,
         confirm: () => this.waitForAnswer(),
       });
       let step = await turn.next();

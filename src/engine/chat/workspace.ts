@@ -63,6 +63,11 @@ export class ChatWorkspace {
   }
 
   /** The chat-capable engine, or undefined (see NO_CHAT_ENGINE_ADVICE). */
+  /** What an edit does with the user's own uncommitted changes (config edits.dirtyFiles). */
+  get dirtyFiles(): 'commit' | 'refuse' {
+    return this.config.edits?.dirtyFiles ?? 'commit';
+  }
+
   get engine(): Engine | undefined {
     if (!this.scheduledChat || !this.scheduledChat.info().chat) return undefined;
     return this.scheduledChat;
