@@ -25,17 +25,28 @@ export async function run(context: CommandContext, _args: string[], options: Rec
   // In stdio mode stdout is the protocol: everything else goes to stderr.
   const log = (message: string) => void process.stderr.write(`inline watch: ${message}\n`);
 
-  const [{ openCompletionService }, { WatchServer }, { RepoWatcher }, transport] = await Promise.all([
+  const [{ openCompletionService }, { WatchServer }, { RepoWatcher }, transport, { AiCommentRunner }] = await Promise.all([
     import('../engine/complete/service.js'),
     import('../watch/server.js'),
     import('../watch/repo-watcher.js'),
     import('../watch/transport.js'),
+    import('../watch/ai-comment-runner.js'),
   ]);
   const service: CompletionService = await openCompletionService({ root, git, config });
   const server = new WatchServer({ root, service, version: readVersion(), log });
+  const aiComments = new AiCommentRunner({
+    root,
+    git,
+    config,
+    engine: service.engines.engine,
+    notify: (answer) => server.broadcast('inline/answer', answer),
+    log,
+  });
   const watcher = new RepoWatcher(
     root,
     async (changes) => {
+      // A chat turn takes seconds: re-indexing must not wait for it, nor a failed re-index stop it.
+      void aiComments.filesChanged(changes);
       await service.filesChanged(changes);
       log(`updated after changes on disk: ${changes.map((c) => c.path).join(', ')}`);
     },
@@ -84,6 +95,7 @@ export async function run(context: CommandContext, _args: string[], options: Rec
   process.off('SIGTERM', stop);
   await listener?.close();
   await watcher.close();
+  await aiComments.close();
   server.dispose();
   await service.close();
   // Everything is closed; a handle some library left open must not keep a finished daemon alive.

@@ -23,6 +23,8 @@
  *   inline/suggestion              notify (server → client)  SuggestionPush — sent after a change settles,
  *       only for the document's current version; a stale result is dropped, never sent.
  *
+ * AI comments: a saved `AI?` comment is answered by notify (server → client) inline/answer { uri, line (0-based), question, answer }.
+ *
  * Feedback (client → server), for telemetry kept on this machine
  *   workspace/executeCommand  request  { command: 'inline.didAccept', arguments: [AcceptArgs] } → null
  *   inline/didShowCompletion           notify  { id }      counted as shown once visible for 750 ms

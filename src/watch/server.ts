@@ -37,6 +37,7 @@ interface TextDocumentItem {
 export class WatchServer {
   readonly feedback: FeedbackTracker;
   private readonly sessions = new Set<ClientSession>();
+  private readonly connected = new Set<RpcConnection>();
 
   constructor(private readonly options: WatchServerOptions) {
     this.feedback = new FeedbackTracker(options.service.telemetry);
@@ -52,6 +53,7 @@ export class WatchServer {
       log: this.options.log,
     });
     this.sessions.add(session);
+    this.connected.add(connection);
     let state: 'new' | 'running' | 'shut-down' = 'new';
     const ready = () => {
       if (state === 'new') throw new RpcError(SERVER_NOT_INITIALIZED, 'the server is not initialized: send initialize first');
@@ -122,6 +124,7 @@ export class WatchServer {
     connection.onClose(() => {
       session.dispose();
       this.sessions.delete(session);
+      this.connected.delete(connection);
     });
   }
 
@@ -129,9 +132,17 @@ export class WatchServer {
     return this.sessions.size;
   }
 
+  /** Sends a notification to every connected editor (e.g. `inline/answer`). */
+  broadcast(method: string, params: unknown): void {
+    for (const connection of this.connected) {
+      this.guard(() => connection.sendNotification(method, params), method);
+    }
+  }
+
   dispose(): void {
     for (const session of this.sessions) session.dispose();
     this.sessions.clear();
+    this.connected.clear();
     this.feedback.dispose();
   }
 
