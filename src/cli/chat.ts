@@ -3,6 +3,7 @@
  * scripts: the reply is printed, edits are applied only with --yes, and the exit code says
  * whether an edit failed.
  */
+import { colorEnabled } from './style.js';
 import { readFileSync } from 'node:fs';
 import { isCommand, runCommand } from '../engine/chat/commands.js';
 import { runTurn, type TurnResult } from '../engine/chat/turn.js';
@@ -39,8 +40,12 @@ export async function run(context: CommandContext, _args: string[], options: Rec
   try {
     if (message === undefined) {
       const { WorkspaceController } = await import('../engine/chat/controller.js');
+      const color = colorEnabled(process.stdout, context.env, context.options.color);
+      // Ink's colours come from chalk, which reads FORCE_COLOR but not NO_COLOR: decide for it
+      // before Ink loads.
+      if (!color) process.env.FORCE_COLOR = '0';
       const { renderChat } = await import('../tui/render.js');
-      return await renderChat(new WorkspaceController(workspace, { autoYes: opts.yes === true }), { stdout: process.stdout, stdin: process.stdin });
+      return await renderChat(new WorkspaceController(workspace, { autoYes: opts.yes === true }), { stdout: process.stdout, stdin: process.stdin, color });
     }
     return await runOnce(context, workspace, message, opts.yes === true);
   } finally {
