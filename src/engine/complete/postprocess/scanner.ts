@@ -131,8 +131,12 @@ export interface OpenBrackets {
   state: ScanState;
 }
 
-/** How much of the prefix is read for open brackets: whole files up to this size, else their tail. */
-const PREFIX_WINDOW = 100_000;
+/**
+ * How much of the prefix is read for open brackets: whole files up to this size, else their tail
+ * from a line start. Reading 100 KB cost 4 ms on every candidate; an opener further back than
+ * this is a data literal the size of a module, where a completion rarely closes anything.
+ */
+const PREFIX_WINDOW = 24_000;
 
 const prefixCache = new WeakMap<PostprocessContext, { prefix: string; result: OpenBrackets }>();
 
