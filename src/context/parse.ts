@@ -67,14 +67,7 @@ class TreeCache {
     }
     let tree: Tree | null;
     let inherited = false;
-    if (best && this.entries[best.index]!.pinned && !pin) {
-      // A variant of the edited document (it with a candidate completion inserted) must not
-      // consume the document's own tree: the next keystroke re-parses from that.
-      const base = this.entries[best.index]!.tree.copy();
-      base.edit(new EditClass(best.edit));
-      tree = parser.parse(text, base);
-      base.delete();
-    } else if (best) {
+    if (best) {
       const [entry] = this.entries.splice(best.index, 1);
       entry!.tree.edit(new EditClass(best.edit));
       tree = parser.parse(text, entry!.tree);
