@@ -224,6 +224,90 @@ Examples:
   $ echo "explain shop/cart.py" | inline chat --resume --json`,
     load: () => import('./chat.js'),
   },
+  {
+    name: 'fix',
+    summary: 'run a command and have the model fix what makes it fail, until it passes',
+    arguments: '[target]',
+    options: [
+      new Option('--cmd <command>', 'the shell command to make pass, e.g. "npm test"'),
+      new Option('--max-iterations <n>', 'model turns at most').default('3'),
+      new Option('-y, --yes', 'apply the model\'s edits without asking'),
+      new Option('--timeout <seconds>', 'time limit for each run of the command').default('300'),
+    ],
+    help: `
+Runs the command; while it fails, adds the files its output points at (compiler, linter, test
+runner and traceback locations) and the output to a chat, applies the model's edits (one git
+commit each) and runs the command again. [target] (path, path:START-END or path#symbol) says
+where to look first. Without --yes, the diff is shown and nothing is applied.
+Exit status: 0 when the command passes at the end, 1 when it still fails (or timed out, or an
+edit could not be applied), 2 on a usage or config error (also: no chat model).
+
+Examples:
+  $ inline fix --cmd "npm test" --yes
+  $ inline fix src/parse.ts#parseArgs --cmd "npx vitest run test/parse.test.ts" --yes --max-iterations 5
+  $ inline fix --cmd "python3 -m unittest" --yes --timeout 60 --json`,
+    load: () => import('./fix.js'),
+  },
+  {
+    name: 'test',
+    summary: 'write tests for a file or symbol where the project keeps them, and optionally run them',
+    arguments: '<target>',
+    options: [
+      new Option('--framework <name>', 'vitest, jest, node-test, pytest, unittest, go, cargo or junit (default: detected)'),
+      new Option('--run', 'run the new tests and have the model fix them until they pass'),
+      new Option('--max-iterations <n>', 'model turns at most when fixing the tests').default('3'),
+      new Option('--fix-source', 'let the model change the code under test too, not only the test file'),
+      new Option('--timeout <seconds>', 'time limit for each run of the tests').default('300'),
+    ],
+    help: `
+<target> is path, path:START-END or path#symbol. The framework comes from the project's files
+(package.json, pyproject.toml/setup.cfg/pytest.ini/conftest.py, go.mod, Cargo.toml, pom.xml or
+build.gradle), the test file's place from the tests already in the repository. The test file is
+written as one git commit. The code under test is never edited unless --fix-source is given.
+Exit status: 0 when the tests were written (and with --run pass), 1 otherwise, 2 on a usage or
+config error (also: no chat model).
+
+Examples:
+  $ inline test src/cart.ts#total
+  $ inline test shop/cart.py:10-42 --run --max-iterations 5
+  $ inline test pkg/parse/parse.go#Parse --run --json`,
+    load: () => import('./test-command.js'),
+  },
+  {
+    name: 'explain',
+    summary: 'explain a file, a line range or a symbol, with the code it uses and its callers',
+    arguments: '<target>',
+    help: `
+<target> is a file, path:START-END (1-based, inclusive) or path#symbol (a name or Class.method).
+The explanation streams as it arrives; --json prints {target, explanation, context} at the end.
+Exit status: 0 ok, 1 when the model failed or sent nothing, 2 on a usage or config error
+(also: an unknown symbol, which lists close matches, or no chat model).
+
+Examples:
+  $ inline explain src/cart.py#Cart.total --base-url http://127.0.0.1:8000/v1
+  $ inline explain src/server.ts:40-90 --json`,
+    load: () => import('./explain.js'),
+  },
+  {
+    name: 'review',
+    summary: 'review a diff for bugs, security problems (secrets included) and risky changes',
+    arguments: '[rev-range]',
+    options: [
+      new Option('--staged', 'review the staged changes (the default; when nothing is staged the unstaged changes are reviewed)'),
+      new Option('--fail-on <severity>', 'exit 1 when a comment is at least this severe: info, warning or error').default('error'),
+    ],
+    help: `
+Prints one comment per line, path:line severity message, or with --json an array of
+{file, line, severity, message, source} where source is "secrets" or "model". Secrets found in
+added lines are always errors, shown masked, and are redacted from what the model sees.
+Without a chat model only the secret scanner runs, and a note says so.
+Exit status: 0 ok, 1 when a comment reaches --fail-on or the model failed, 2 on a usage or config error.
+
+Examples:
+  $ inline review --base-url http://127.0.0.1:8000/v1
+  $ inline review main..HEAD --fail-on warning --json`,
+    load: () => import('./review.js'),
+  },
 ];
 
 const EXAMPLES = `

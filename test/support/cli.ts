@@ -68,3 +68,26 @@ export async function makeFixtureRepo(name: string): Promise<TempRepo> {
   cpSync(fileURLToPath(new URL(`../../fixtures/repos/${name}`, import.meta.url)), repo.root, { recursive: true });
   return repo;
 }
+
+/** Runs git in the temporary repository with its isolated environment; resolves to stdout. */
+export async function git(repo: TempRepo, ...args: string[]): Promise<string> {
+  const result = await execa('git', args, { cwd: repo.root, env: repo.env, extendEnv: false });
+  return String(result.stdout);
+}
+
+/**
+ * Writes the files and commits them as the first commit. Inline's own commits need an identity,
+ * and the isolated environment has no global git config, so one is set here.
+ */
+export async function commitFiles(repo: TempRepo, files: Record<string, string>, message = 'initial'): Promise<void> {
+  for (const [path, content] of Object.entries(files)) repo.write(path, content);
+  await git(repo, 'config', 'user.name', 'Test');
+  await git(repo, 'config', 'user.email', 'test@example.com');
+  await git(repo, 'add', '-A');
+  await git(repo, 'commit', '-q', '-m', message);
+}
+
+/** A SEARCH/REPLACE block as a model writes it in Markdown. */
+export function searchReplaceBlock(path: string, search: string, replace: string, language = ''): string {
+  return `${path}\n\`\`\`${language}\n<<<<<<< SEARCH\n${search}=======\n${replace}>>>>>>> REPLACE\n\`\`\`\n`;
+}
