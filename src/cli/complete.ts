@@ -3,7 +3,7 @@
  * pipeline (the same one the editor daemon runs), printed for scripts and editors without LSP.
  */
 import { readFileSync } from 'node:fs';
-import { lineStarts } from '../context/window.js';
+import { lineOfOffset, lineStarts } from '../context/window.js';
 import type { CompletionResult } from '../engine/complete/types.js';
 import type { CommandContext } from './command-context.js';
 import { readSource, repoPath, type SourceFile } from './source-file.js';
@@ -37,8 +37,7 @@ export function offsetAt(text: string, line: number, col: number): number {
 }
 
 function position(starts: number[], offset: number): { line: number; col: number } {
-  let line = 0;
-  while (line + 1 < starts.length && starts[line + 1]! <= offset) line++;
+  const line = lineOfOffset(starts, offset);
   return { line: line + 1, col: offset - starts[line]! };
 }
 

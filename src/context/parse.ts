@@ -165,13 +165,17 @@ function commonSuffix(a: string, b: string, limit: number): number {
   return n;
 }
 
-/** The single edit that turns `before` into `after`: common prefix and suffix kept. */
-export function diffTexts(before: string, after: string): TextEdit {
+/** Where `before` and `after` differ: the common prefix and suffix kept, offsets into each. */
+export function changedRegion(before: string, after: string): { start: number; oldEndIndex: number; newEndIndex: number } {
   const limit = Math.min(before.length, after.length);
   const start = commonPrefix(before, after, limit);
   const tail = commonSuffix(before, after, limit - start);
-  const oldEndIndex = before.length - tail;
-  const newEndIndex = after.length - tail;
+  return { start, oldEndIndex: before.length - tail, newEndIndex: after.length - tail };
+}
+
+/** The single edit that turns `before` into `after`: common prefix and suffix kept. */
+export function diffTexts(before: string, after: string): TextEdit {
+  const { start, oldEndIndex, newEndIndex } = changedRegion(before, after);
   const changed = Math.max(oldEndIndex, newEndIndex) - start;
   if (changed > after.length * INCREMENTAL_LIMIT) return { changed };
   const startPosition = pointAt(before, start);
@@ -209,6 +213,21 @@ export function countErrors(node: Node): number {
   let count = node.isError || node.isMissing ? 1 : 0;
   for (const child of node.children) if (child) count += countErrors(child);
   return count;
+}
+
+/**
+ * How many syntax errors inserting `insert` between `prefix` and `suffix` adds (negative when it
+ * repairs some); 0 when the language's grammar cannot be loaded. The text without the insertion
+ * is the document being edited, so its tree is usually kept and both parses are incremental.
+ */
+export async function syntaxErrorsAdded(language: LanguageId, prefix: string, insert: string, suffix: string): Promise<number> {
+  try {
+    const before = await withTree(language, prefix + suffix, (tree) => countErrors(tree.rootNode), { document: true });
+    const after = await withTree(language, prefix + insert + suffix, (tree) => countErrors(tree.rootNode));
+    return after - before;
+  } catch {
+    return 0;
+  }
 }
 
 export type { Node, Query, Tree };

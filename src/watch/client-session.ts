@@ -6,6 +6,7 @@
  */
 import type { CompletionPipeline } from '../engine/complete/pipeline.js';
 import type { CompletionResult, CompletionTrigger } from '../engine/complete/types.js';
+import { changedRegion } from '../context/parse.js';
 import { isRequestCancelled } from '../engine/errors.js';
 import type { FeedbackTracker } from './feedback.js';
 import { ACCEPT_COMMAND, type InlineCompletionItem, type Position, type SuggestionPush } from './protocol.js';
@@ -36,10 +37,11 @@ export class ClientSession {
   didChange(uri: string, version: number, changes: ContentChange[]): void {
     const last = changes.at(-1);
     const range = last && 'range' in last ? last.range : undefined;
-    // Joining a large document's text costs a millisecond; an incremental edit does not need it.
+    // Edits carry no cursor: it is after the text the last change inserted. Joining a large
+    // document's text costs a millisecond, so only a full-text change is compared with the old text.
     const before = range ? undefined : this.documents.get(uri)?.text;
     this.documents.change(uri, version, changes);
-    const cursor = range ? this.documents.offsetAt(uri, range.start) + last!.text.length : endOfChange(before ?? '', this.documents.get(uri)!.text);
+    const cursor = range ? this.documents.offsetAt(uri, range.start) + last!.text.length : changedRegion(before ?? '', this.documents.get(uri)!.text).newEndIndex;
     this.cursors.set(uri, cursor);
     this.inFlight.get(uri)?.abort();
     this.debouncer.schedule(uri, () => void this.pushFor(uri, version));
@@ -110,20 +112,4 @@ export class ClientSession {
       command: { title: 'inline: suggestion accepted', command: ACCEPT_COMMAND, arguments: [{ id: result.id, index }] },
     }));
   }
-}
-
-/**
- * Edits carry no cursor, so it is inferred: after the text the last change inserted. For a
- * full-text change, the end of the region that differs from the text before.
- */
-function endOfChange(before: string, after: string): number {
-  let start = 0;
-  while (start < before.length && start < after.length && before[start] === after[start]) start++;
-  let endBefore = before.length;
-  let endAfter = after.length;
-  while (endBefore > start && endAfter > start && before[endBefore - 1] === after[endAfter - 1]) {
-    endBefore--;
-    endAfter--;
-  }
-  return endAfter;
 }

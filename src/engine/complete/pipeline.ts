@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { languageForPath, type LanguageId } from '../../context/languages.js';
+import { syntaxErrorsAdded } from '../../context/parse.js';
 import type { ContextSession } from '../../context/session.js';
 import type { TelemetryLog } from '../../telemetry/events.js';
 import { EngineError } from '../errors.js';
@@ -19,7 +20,6 @@ import { Prefilter } from './prefilter/prefilter.js';
 import { buildRequest, DEFAULT_PROMPT_OPTIONS, type PromptOptions } from './prompt/build-request.js';
 import { indentationAt, opensBlockAt, wantsMultiline } from './prompt/multiline.js';
 import { rankCandidates } from './rank/rank.js';
-import { syntaxErrorsAdded } from './rank/syntax-errors.js';
 import { containsSecret } from './secrets/secret-guard.js';
 import { StageClock } from './stage-clock.js';
 import type { CacheOutcome, CompletionInput, CompletionItem, CompletionResult } from './types.js';

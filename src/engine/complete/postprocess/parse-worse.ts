@@ -9,7 +9,7 @@
  * assembly, and the one with it differs from that by the inserted text, so each check costs
  * about one incremental parse. Trees are only read inside the callbacks, as `withTree` requires.
  */
-import { countErrors, withTree } from '../../../context/parse.js';
+import { syntaxErrorsAdded } from '../../../context/parse.js';
 import { languageOf } from './syntax.js';
 import type { PostprocessContext, PostprocessFilter } from './types.js';
 
@@ -25,15 +25,7 @@ export const parseWorse: PostprocessFilter = {
     const language = languageOf(context);
     const { prefix, suffix } = context;
     if (!language || prefix.length + suffix.length > MAX_DOCUMENT_CHARS) return completion;
-    let before: number;
-    let after: number;
-    try {
-      before = await withTree(language, prefix + suffix, (tree) => countErrors(tree.rootNode), { document: true });
-      after = await withTree(language, prefix + completion + suffix, (tree) => countErrors(tree.rootNode));
-    } catch {
-      // No grammar could be loaded: there is nothing to judge by, and no reason to drop the completion.
-      return completion;
-    }
-    return after > before ? undefined : completion;
+    // A grammar that cannot be loaded counts as no change: nothing to judge by, no reason to drop it.
+    return (await syntaxErrorsAdded(language, prefix, completion, suffix)) > 0 ? undefined : completion;
   },
 };

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { rankCandidates } from '../../../../src/engine/complete/rank/rank.js';
-import { syntaxErrorsAdded } from '../../../../src/engine/complete/rank/syntax-errors.js';
 
 describe('rankCandidates', () => {
   it('puts parse-clean candidates first, then the more confident, then the longer', () => {
@@ -25,13 +24,5 @@ describe('rankCandidates', () => {
       { text: 'a', logprob: -1 },
       { text: 'b', logprob: -2 },
     ]);
-  });
-});
-
-describe('syntaxErrorsAdded', () => {
-  it('counts the errors a candidate adds to the document', async () => {
-    const prefix = 'def f(a):\n    return ';
-    expect(await syntaxErrorsAdded('python', prefix, 'a + 1', '\n')).toBeLessThanOrEqual(0);
-    expect(await syntaxErrorsAdded('python', prefix, 'a + (1', '\n')).toBeGreaterThan(0);
   });
 });
