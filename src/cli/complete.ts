@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { lineOfOffset, lineStarts } from '../context/window.js';
 import type { CompletionResult } from '../engine/complete/types.js';
 import type { CommandContext } from './command-context.js';
-import { readSource, repoPath, type SourceFile } from './source-file.js';
+import { readSource, repoPath, type SourceFile } from '../context/source-file.js';
 import { UsageError } from './usage-error.js';
 
 interface CompleteOptions {
@@ -50,8 +50,8 @@ export async function run(context: CommandContext, _args: string[], options: Rec
   const deadlineMs = integer(opts.deadline, '--deadline', 1);
   const { root, git } = context.root();
   const source: SourceFile = opts.stdin
-    ? { path: repoPath(root, context.cwd, opts.file), text: readFileSync(0, 'utf8') }
-    : readSource(root, context.cwd, opts.file);
+    ? { path: repoPath(root, context.cwd, opts.file, asUsage), text: readFileSync(0, 'utf8') }
+    : readSource(root, context.cwd, opts.file, asUsage);
   const offset = offsetAt(source.text, line, col);
   const config = context.config().config;
 
@@ -73,6 +73,8 @@ function report(context: CommandContext, source: SourceFile, offset: number, res
   else if (result.items.length === 0) context.output.err(`no suggestion${result.skipped ? ` (${result.skipped})` : ''}`);
   else printItems(context, result);
 }
+
+const asUsage = (message: string) => new UsageError(message);
 
 function usageMissing(flag: string): never {
   throw new UsageError(`complete needs ${flag}`);

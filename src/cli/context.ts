@@ -4,7 +4,7 @@ import { languageForPath } from '../context/languages.js';
 import { ContextSession } from '../context/session.js';
 import { openExistingIndex } from '../index/open.js';
 import { lineStarts } from '../context/window.js';
-import { readSource } from './source-file.js';
+import { readSource } from '../context/source-file.js';
 import type { CommandContext } from './command-context.js';
 import type { Style } from './style.js';
 import { UsageError } from './usage-error.js';
@@ -59,7 +59,7 @@ export async function run(context: CommandContext, args: string[], options: Reco
   const { root, git } = context.root();
   const config = context.config().config;
   const location = parseLocation(args[0]!, opts);
-  const source = readSource(root, context.cwd, location.file);
+  const source = readSource(root, context.cwd, location.file, (message) => new UsageError(message));
   if (!languageForPath(source.path)) context.output.err(`note: ${source.path} is not in a language inline parses; only the cursor window is used.`);
   const offset = offsetOf(source.text, location.line, location.column, location.offset);
   const budget = positiveInt(opts.budget, '--budget') ?? 2048;

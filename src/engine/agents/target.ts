@@ -3,9 +3,8 @@
  * (1-based lines, inclusive) and `path#symbol` (`Class.method` or a bare name), resolved with the
  * context engine. An unknown symbol is an error that lists the closest names in the file.
  */
-import { readFileSync, realpathSync, statSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { languageForPath } from '../../context/languages.js';
+import { readSource } from '../../context/source-file.js';
 import { extractSymbols } from '../../context/symbols.js';
 import type { SymbolDef } from '../../context/types.js';
 
@@ -56,7 +55,7 @@ export function parseTarget(spec: string): TargetSpec {
 
 export async function resolveTarget(root: string, cwd: string, spec: string): Promise<ResolvedTarget> {
   const parsed = parseTarget(spec);
-  const { path, text } = readInside(root, cwd, parsed.file);
+  const { path, text } = readSource(root, cwd, parsed.file, (message) => new TargetError(message));
   const lines = text.split('\n');
   const lastLine = text.endsWith('\n') ? lines.length - 1 : lines.length;
   if (parsed.lines) {
@@ -71,21 +70,6 @@ export async function resolveTarget(root: string, cwd: string, spec: string): Pr
     return { path, text, startLine, endLine, code: text.slice(symbol.range.startIndex, symbol.range.endIndex), symbol };
   }
   return { path, text, startLine: 1, endLine: Math.max(1, lastLine), code: text };
-}
-
-function readInside(root: string, cwd: string, file: string): { path: string; text: string } {
-  let real: string;
-  try {
-    real = realpathSync(resolve(cwd, file));
-  } catch {
-    throw new TargetError(`${file} does not exist`);
-  }
-  const rel = relative(realpathSync(root), real);
-  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) throw new TargetError(`${file} is outside the repository root ${root}`);
-  if (!statSync(real).isFile()) throw new TargetError(`${file} is not a file`);
-  const buffer = readFileSync(real);
-  if (buffer.subarray(0, 8192).includes(0)) throw new TargetError(`${file} is a binary file`);
-  return { path: rel.split(sep).join('/'), text: buffer.toString('utf8') };
 }
 
 /** `name`, or `Container.name` matched against the symbol's container chain. */
