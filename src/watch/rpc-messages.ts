@@ -93,3 +93,13 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 function invalid(id: RequestId | null, reason: string): IncomingMessage {
   return { kind: 'invalid', id, reason };
 }
+
+/** Ids 1 and "1" are different requests. */
+export function requestKey(id: RequestId): string {
+  return `${typeof id}:${id}`;
+}
+
+/** An error's message, for logs and error responses. */
+export function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

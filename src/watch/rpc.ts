@@ -22,10 +22,10 @@
  * `requireInitialize` answers requests other than `initialize` with -32002 until an initialize
  * has succeeded, and drops notifications other than `exit` meanwhile, as LSP asks.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Duplex, Readable, Writable } from 'node:stream';
 import { encodeFrame, FrameReader } from './framing.js';
-import { classifyMessage, ErrorCodes, errorCodeFor, isObject, RpcError, type RequestId } from './rpc-messages.js';
+import { classifyMessage, describe, ErrorCodes, errorCodeFor, isObject, requestKey, RpcError, type RequestId } from './rpc-messages.js';
+import { tokensMatch } from './token.js';
 
 export { ErrorCodes, RpcError, type RequestId } from './rpc-messages.js';
 
@@ -393,20 +393,4 @@ export class RpcConnection {
       }
     }
   }
-}
-
-/** Ids 1 and "1" are different requests. */
-function requestKey(id: RequestId): string {
-  return `${typeof id}:${id}`;
-}
-
-function tokensMatch(given: unknown, expected: string): boolean {
-  if (typeof given !== 'string') return false;
-  // Hashing first makes the comparison constant-time in the length too.
-  const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
-  return timingSafeEqual(digest(given), digest(expected));
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

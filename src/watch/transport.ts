@@ -22,6 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { errorCode, readOrUndefined, writeDurably } from '../index/store-lock.js';
 import { RpcConnection, type RpcConnectionOptions } from './rpc.js';
+import { newToken } from './token.js';
 
 /** A transport that cannot start for a reason the user can fix (exit code 2, like usage errors). */
 export class WatchTransportError extends Error {
@@ -107,7 +108,7 @@ export async function listenTcp(
   onConnection: ConnectionHandler,
   options: TransportOptions & { discoveryDir?: string } = {},
 ): Promise<TcpListener> {
-  const token = randomBytes(32).toString('hex');
+  const token = newToken();
   const accept = acceptor(onConnection, options, { requireToken: token });
   const server = net.createServer(accept.socket);
   await new Promise<void>((resolve, reject) => {
