@@ -1,14 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { renderChat } from '../../src/tui/render.js';
 import { stripAnsi } from '../../src/tui/ansi.js';
+import type { ChatEvent } from '../../src/tui/controller.js';
 import { FakeController, sampleTokens, streamTokens } from './fake-controller.js';
 import { asStreams, FakeTerminalInput, FakeTerminalOutput } from './fake-terminal.js';
 import { FULL_SCREEN_CLEARS, tick, waitFor } from './support.js';
 
+const HIDDEN_NOTE = 'lines above, in full when the answer is done';
+
 describe('rendered session output', () => {
   it('never clears the whole screen while streaming 2,000 tokens into a 24-row terminal', async () => {
     const tokens = [...sampleTokens(1999), 'THE-END'];
-    const controller = new FakeController({ reply: (_t, _c, signal) => streamTokens(tokens, signal, 1, 4) });
+    let openGate: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    // The stream pauses halfway, so the frame drawn mid-answer is checked whatever the machine's load.
+    async function* reply(signal: AbortSignal): AsyncGenerator<ChatEvent> {
+      for await (const event of streamTokens(tokens.slice(0, 1000), signal, 1, 4)) if (event.type === 'delta') yield event;
+      await gate;
+      yield* streamTokens(tokens.slice(1000), signal, 1, 4);
+    }
+    const controller = new FakeController({ reply: (_t, _c, signal) => reply(signal) });
     const output = new FakeTerminalOutput(80, 24);
     const input = new FakeTerminalInput();
     const exitCode = renderChat(controller, { ...asStreams(output, input), color: true });
@@ -17,6 +28,9 @@ describe('rendered session output', () => {
     input.type('write a long answer');
     await tick();
     input.type('\r');
+    // The answer is far taller than the terminal, so the live region has to be cut to fit.
+    await waitFor(() => stripAnsi(output.output).includes(HIDDEN_NOTE), 'the note about hidden lines', 20_000);
+    openGate();
     await waitFor(() => stripAnsi(output.output).includes('THE-END'), 'the end of the stream', 20_000);
     await waitFor(() => !stripAnsi(output.chunks.slice(-3).join('')).includes('Waiting'), 'the reply to settle');
     await tick(50);
@@ -25,7 +39,7 @@ describe('rendered session output', () => {
 
     const raw = output.output;
     for (const clear of FULL_SCREEN_CLEARS) expect(raw.includes(clear), JSON.stringify(clear)).toBe(false);
-    // The answer is far taller than the terminal, so the live region had to be cut to fit.
-    expect(raw).toContain('lines above, in full when the answer is done');
-  }, 30_000);
+    // Once done, the whole answer is printed into scrollback.
+    expect(stripAnsi(raw)).toContain('words wrap THE-END');
+  }, 40_000);
 });
