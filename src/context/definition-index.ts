@@ -112,6 +112,7 @@ export function approximateDefinition(text: string, entry: IndexedDefinition): S
 
 export class DefinitionIndex {
   private readonly byName = new Map<string, IndexedDefinition[]>();
+  private readonly names = new Map<string, string>();
   private readonly byFile = new Map<string, IndexedDefinition[]>();
 
   constructor(private readonly repo: RepoFiles) {}
@@ -133,8 +134,35 @@ export class DefinitionIndex {
     return this.byFile.get(path) ?? [];
   }
 
+  /** Scans a file again after it changed on disk (or forgets it, once deleted). */
+  refresh(path: string): void {
+    const old = this.byFile.get(path);
+    this.byFile.delete(path);
+    for (const entry of old ?? []) {
+      const named = this.byName.get(entry.name);
+      if (!named) continue;
+      const kept = named.filter((other) => other.path !== path);
+      if (kept.length > 0) this.byName.set(entry.name, kept);
+      else this.byName.delete(entry.name);
+    }
+    if (this.repo.files.has(path)) this.add(path);
+  }
+
   get fileCount(): number {
     return this.byFile.size;
+  }
+
+  /**
+   * One copy of each name. A regex group is a slice of the file's text, and V8 keeps a slice's whole
+   * parent string alive: kept as is, the names would hold every scanned file in memory.
+   */
+  private intern(name: string): string {
+    let copy = this.names.get(name);
+    if (copy === undefined) {
+      copy = Buffer.from(name, 'utf8').toString('utf8');
+      this.names.set(copy, copy);
+    }
+    return copy;
   }
 
   private add(path: string): void {
@@ -156,11 +184,11 @@ export class DefinitionIndex {
         line++;
         counted = i + 1;
       }
-      const entry: IndexedDefinition = { path, name, line, hint: hintOf(match[0]) };
+      const entry: IndexedDefinition = { path, name: this.intern(name), line, hint: hintOf(match[0]) };
       entries.push(entry);
-      const named = this.byName.get(name);
+      const named = this.byName.get(entry.name);
       if (named) named.push(entry);
-      else this.byName.set(name, [entry]);
+      else this.byName.set(entry.name, [entry]);
     }
   }
 }

@@ -119,6 +119,12 @@ export class DefinitionFinder {
     return new DefinitionFinder(new FileAnalysis(repo));
   }
 
+  /** A file changed on disk (`exists` false: deleted): its text, analysis and definitions are read again. */
+  fileChanged(path: string, exists: boolean): void {
+    this.analysis.fileChanged(path, exists);
+    this.index.refresh(path);
+  }
+
   async find(query: DefinitionQuery, limit = 10): Promise<DefinitionHit[]> {
     const language = languageForPath(query.path);
     if (!language) return [];
@@ -232,7 +238,7 @@ export class DefinitionFinder {
     for (let i = 0; i < RETRIEVAL_QUERY_LINES && from > 0; i++) from = query.text.lastIndexOf('\n', from - 1);
     const text = query.text.slice(Math.max(0, from), query.offset);
     if (text.trim().length < 3) return;
-    const hits = await this.chunkSearch!.search(text, { k: RETRIEVAL_RESULTS, exclude: (chunk) => chunk.path === query.path });
+    const hits = await this.chunkSearch!.search(text, { k: RETRIEVAL_RESULTS, exclude: (chunk) => chunk.path === query.path, lexicalOnly: true });
     const known = new Map(ranked.map((c) => [`${c.entry.path}:${c.entry.name}`, c]));
     for (const [rank, hit] of hits.entries()) {
       const symbol = hit.chunk.symbol;

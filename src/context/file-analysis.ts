@@ -9,6 +9,7 @@ import { diffTexts } from './parse.js';
 import type { RepoFiles } from './repo-files.js';
 import { skeleton } from './skeleton.js';
 import { extractSymbols } from './symbols.js';
+import { LruMap } from '../util/lru.js';
 import type { ResolvedImport, SymbolDef } from './types.js';
 
 interface Entry {
@@ -66,16 +67,36 @@ function importsUnaffected(before: string, after: string, imports: ResolvedImpor
   );
 }
 
+/**
+ * Files whose analysis is kept. A completion consults the open file and the few dozen it imports or
+ * names; a daemon left running for days would otherwise keep every file it ever looked at.
+ */
+const ANALYSED_FILES = 400;
+const IMPORTS_REMEMBERED = 64;
+
 export class FileAnalysis {
   readonly resolver: ImportResolver;
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new LruMap<string, Entry>(ANALYSED_FILES);
   /** The text each file's imports were last read from: keystrokes below the imports reuse them. */
-  private readonly lastImports = new Map<string, { text: string; imports: Promise<ResolvedImport[]> }>();
+  private readonly lastImports = new LruMap<string, { text: string; imports: Promise<ResolvedImport[]> }>(IMPORTS_REMEMBERED);
   private readonly backlog = new Set<string>();
   private draining = false;
 
   constructor(readonly repo: RepoFiles) {
     this.resolver = new ImportResolver(repo);
+  }
+
+  /** A file changed on disk: its text is read again and its analysis redone when next asked for. */
+  fileChanged(path: string, exists: boolean): void {
+    const addedOrDeleted = exists !== this.repo.files.has(path);
+    this.repo.fileChanged?.(path, exists);
+    this.entries.delete(path);
+    this.lastImports.delete(path);
+    this.resolver.filesChanged();
+    if (!addedOrDeleted) return;
+    // An import elsewhere may now resolve to the new file, or no longer to the deleted one.
+    this.lastImports.clear();
+    for (const entry of this.entries.values()) entry.imports = undefined;
   }
 
   /** The text to analyse: the caller's (an editor buffer) or the file on disk. */
@@ -105,8 +126,8 @@ export class FileAnalysis {
 
   /** The file's symbols if they are already known; undefined (and a parse queued) otherwise. */
   symbolsIfReady(path: string): SymbolDef[] | undefined {
-    const ready = this.entries.get(path)?.symbolsReady;
-    if (ready && this.entries.get(path)!.text === this.repo.read(path)) return ready;
+    const entry = this.entries.get(path);
+    if (entry?.symbolsReady && entry.text === this.repo.read(path)) return entry.symbolsReady;
     this.parseLater(path);
     return undefined;
   }

@@ -53,6 +53,11 @@ export class ImportResolver {
     this.index = new RepoIndex(repo);
   }
 
+  /** Files changed on disk: manifests and file listings are read again when next needed. */
+  filesChanged(): void {
+    this.index.invalidate();
+  }
+
   /** Repository-relative files that `statement` (written in `fromPath`) refers to, best first; [] when outside the repository. */
   resolve(fromPath: string, statement: ImportStatement, language: LanguageId): string[] {
     try {

@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { promisify } from 'node:util';
+import { LruMap } from '../util/lru.js';
 
 const run = promisify(execFile);
 
@@ -15,10 +16,18 @@ export interface RepoFiles {
   files: ReadonlySet<string>;
   /** File text, or undefined when it cannot be read or is not text. */
   read(path: string): string | undefined;
+  /** A file was written, created (`exists`) or deleted on disk: forget what was read of it. */
+  fileChanged?(path: string, exists: boolean): void;
 }
 
 const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules', '.inline', 'dist', 'build', 'target', '__pycache__', '.venv', 'venv']);
 const MAX_FILE_BYTES = 1024 * 1024;
+/**
+ * Characters of file text kept between reads. Scanning a repository reads every file once; an
+ * unbounded cache would keep the whole repository (14 MB for 2,000 files) in a daemon's heap,
+ * while the files a completion revisits are a few dozen.
+ */
+const CACHED_CHARS = 4_000_000;
 
 export function toPosix(path: string): string {
   return sep === '/' ? path : path.split(sep).join('/');
@@ -43,26 +52,35 @@ async function gitFiles(root: string): Promise<string[] | undefined> {
   }
 }
 
+function readText(full: string): string | undefined {
+  try {
+    if (statSync(full).size > MAX_FILE_BYTES) return undefined;
+    const buffer = readFileSync(full);
+    // A NUL byte in the first 8 KiB is the usual sign of a binary file.
+    return buffer.subarray(0, 8192).includes(0) ? undefined : buffer.toString('utf8');
+  } catch {
+    return undefined;
+  }
+}
+
 export function createRepoFiles(root: string, paths: Iterable<string>): RepoFiles {
-  const cache = new Map<string, string | undefined>();
+  // null marks a file known to be unreadable or binary, so it is not tried again.
+  const cache = new LruMap<string, string | null>(CACHED_CHARS, (text) => (text === null ? 1 : text.length));
+  const files = new Set(paths);
   return {
     root,
-    files: new Set(paths),
+    files,
     read(path) {
-      if (cache.has(path)) return cache.get(path);
-      let text: string | undefined;
-      try {
-        const full = join(root, path);
-        if (statSync(full).size <= MAX_FILE_BYTES) {
-          const buffer = readFileSync(full);
-          // A NUL byte in the first 8 KiB is the usual sign of a binary file.
-          text = buffer.subarray(0, 8192).includes(0) ? undefined : buffer.toString('utf8');
-        }
-      } catch {
-        text = undefined;
-      }
-      cache.set(path, text);
+      const cached = cache.get(path);
+      if (cached !== undefined) return cached ?? undefined;
+      const text = readText(join(root, path));
+      cache.set(path, text ?? null);
       return text;
+    },
+    fileChanged(path, exists) {
+      cache.delete(path);
+      if (exists) files.add(path);
+      else files.delete(path);
     },
   };
 }

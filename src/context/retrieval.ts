@@ -10,7 +10,7 @@ import { lineStarts, lineOfOffset } from './window.js';
 export interface ChunkSearch {
   search(
     query: string,
-    options: { k: number; exclude?: (chunk: { path: string }) => boolean },
+    options: { k: number; exclude?: (chunk: { path: string }) => boolean; lexicalOnly?: boolean },
   ): Promise<Array<{ chunk: { path: string; startLine: number; endLine: number; symbol?: string; kind?: string; text?: string }; lexicalRank?: number; vectorRank?: number }>>;
 }
 
@@ -24,7 +24,8 @@ export function indexRetriever(index: ChunkSearch): Retriever {
     const line = lineOfOffset(starts, offset);
     const query = text.slice(starts[Math.max(0, line - QUERY_LINES)]!, offset);
     if (query.trim().length < 3) return [];
-    const hits = await index.search(query, { k: MAX_RESULTS, exclude: (chunk) => chunk.path === path });
+    // Keywords only: this runs on every keystroke, which must not wait for a query embedding.
+    const hits = await index.search(query, { k: MAX_RESULTS, exclude: (chunk) => chunk.path === path, lexicalOnly: true });
     return hits.map((hit, rank): Snippet => {
       const lines = (hit.chunk.text ?? '').split('\n');
       const shown = lines.slice(0, MAX_SNIPPET_LINES).join('\n') + (lines.length > MAX_SNIPPET_LINES ? '\n...' : '');

@@ -50,6 +50,11 @@ export class ContextSession {
     return new ContextSession(repo, finder, new ContextAssembler(finder, assemblerOptions), template, counter, repoName);
   }
 
+  /** A file was saved, created (`exists`) or deleted on disk, by an editor or by git. */
+  fileChanged(path: string, exists: boolean): void {
+    this.finder.fileChanged(path, exists);
+  }
+
   assemble(path: string, text: string, offset: number, budgetTokens: number): Promise<AssembledPrompt> {
     return this.assembler.assemble({ path, text, offset, budgetTokens, template: this.template, counter: this.counter, repoName: this.repoName });
   }

@@ -4,14 +4,15 @@
  * save writes a complete new generation through the store, so a crash leaves the old one.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chunkFile } from './chunk.js';
+import { ChunkTextFile, chunksOverFile, writeChunkTexts, type StoredChunkRecord } from './chunk-texts.js';
 import { LexicalIndex } from './lexical.js';
 import { hybridSearch, type SearchOptions } from './search.js';
 import { INDEX_FORMAT_VERSION, IndexStore, type IndexManifest, type LoadResult } from './store.js';
 import type { Chunk, Embedder, SearchHit } from './types.js';
-import { VectorIndex } from './vectors.js';
+import { LazyVectors } from './lazy-vectors.js';
 import { walkRepository, type SkipReason, type WalkedFile } from './walk.js';
 
 export class EmbedderMismatch extends Error {
@@ -76,7 +77,9 @@ export class CodeIndex {
     private manifest: IndexManifest,
     readonly chunks: Map<number, Chunk>,
     private lexical: LexicalIndex,
-    private vectors: VectorIndex,
+    private vectors: LazyVectors,
+    /** Where the texts of loaded chunks are read from (chunks added since hold their own). */
+    private texts?: ChunkTextFile,
     /** Set when the stored index could not be used and a fresh one was started. */
     readonly warning?: string,
   ) {}
@@ -92,7 +95,7 @@ export class CodeIndex {
       files: {},
       stats: {},
     };
-    return new CodeIndex(options, store, manifest, new Map(), new LexicalIndex(), VectorIndex.create(options.embedder.dimensions), warning);
+    return new CodeIndex(options, store, manifest, new Map(), new LexicalIndex(), LazyVectors.empty(options.embedder.dimensions), undefined, warning);
   }
 
   /** An empty index that will replace whatever is stored on its first save. */
@@ -110,25 +113,39 @@ export class CodeIndex {
     if (manifest.embedder.id !== options.embedder.id || manifest.embedder.dimensions !== options.embedder.dimensions) {
       throw new EmbedderMismatch(manifest.embedder.id, options.embedder.id);
     }
+    let texts: ChunkTextFile | undefined;
+    let vectors: LazyVectors | undefined;
     try {
-      const chunkList = JSON.parse(readFileSync(store.blobPath(dir, 'chunks.json'), 'utf8')) as Chunk[];
+      texts = new ChunkTextFile(store.blobPath(dir, 'texts.bin'));
+      const records = JSON.parse(readFileSync(store.blobPath(dir, 'chunks.json'), 'utf8')) as StoredChunkRecord[];
+      const chunkList = chunksOverFile(records, texts, loaded.blobs['texts.bin']?.size ?? 0);
       const lexical = LexicalIndex.deserialize(readFileSync(store.blobPath(dir, 'lexical.bin')));
-      const vectors = VectorIndex.load(store.blobPath(dir, 'vectors.hnsw'), manifest.embedder.dimensions);
+      vectors = LazyVectors.stored(store.blobPath(dir, 'vectors.hnsw'), manifest.embedder.dimensions);
       const embedderState = JSON.parse(readFileSync(store.blobPath(dir, 'embedder.json'), 'utf8')) as { state?: unknown };
       if (embedderState.state !== undefined) options.embedder.restore?.(embedderState.state);
-      return new CodeIndex(options, store, manifest, new Map(chunkList.map((c) => [c.id, c])), lexical, vectors);
+      return new CodeIndex(options, store, manifest, new Map(chunkList.map((c) => [c.id, c])), lexical, vectors, texts);
     } catch (err) {
+      texts?.close();
+      vectors?.close();
       const reason = err instanceof Error ? err.message : String(err);
       return CodeIndex.empty(options, store, `the index in ${store.directory} could not be read (${reason}); rebuilding it`);
     }
   }
 
   async close(): Promise<void> {
+    this.texts?.close();
+    this.texts = undefined;
+    this.vectors.close();
     await this.options.embedder.close?.();
   }
 
   get embedderId(): string {
     return this.manifest.embedder.id;
+  }
+
+  /** Whether the vectors are in memory (they load on the first search by meaning, or to save changes). */
+  get vectorsInMemory(): boolean {
+    return this.vectors.inMemory;
   }
 
   get fileCount(): number {
@@ -237,7 +254,7 @@ export class CodeIndex {
   }
 
   search(query: string, options: SearchOptions): Promise<SearchHit[]> {
-    return hybridSearch({ chunks: this.chunks, lexical: this.lexical, vectors: this.vectors, embedder: this.options.embedder }, query, options);
+    return hybridSearch({ chunks: this.chunks, lexical: this.lexical, vectors: () => this.vectors.forSearch(), embedder: this.options.embedder }, query, options);
   }
 
   /** Chunks holding a definition named `name` (the last segment of their symbol). */
@@ -271,7 +288,8 @@ export class CodeIndex {
     this.manifest.files = {};
     this.chunks.clear();
     this.lexical = new LexicalIndex();
-    this.vectors = VectorIndex.create(this.options.embedder.dimensions);
+    this.vectors.close();
+    this.vectors = LazyVectors.empty(this.options.embedder.dimensions);
   }
 
   /** Writes the in-memory index as a new generation, if anything changed since the last save. */
@@ -280,11 +298,29 @@ export class CodeIndex {
     this.dirty = false;
     this.manifest.updatedAt = new Date().toISOString();
     const state = this.options.embedder.state?.();
-    this.store.save(this.manifest, {
-      'chunks.json': Buffer.from(JSON.stringify([...this.chunks.values()])),
+    const ordered = [...this.chunks.values()];
+    let records: StoredChunkRecord[] = [];
+    // Blobs are written in this order: the chunk records are known once the texts are written.
+    const dir = this.store.save(this.manifest, {
+      'texts.bin': (path: string) => void (records = writeChunkTexts(path, ordered)),
+      'chunks.json': (path: string) => writeFileSync(path, JSON.stringify(records), { mode: 0o600 }),
       'lexical.bin': this.lexical.serialize(),
       'vectors.hnsw': (path: string) => this.vectors.save(path),
       'embedder.json': Buffer.from(JSON.stringify({ id: this.options.embedder.id, state })),
     });
+    this.readTextsFrom(dir, records);
+    this.vectors.savedTo(this.store.blobPath(dir, 'vectors.hnsw'));
+  }
+
+  /** After a save, every chunk reads its text from the new blob and new chunks let go of theirs. */
+  private readTextsFrom(dir: string, records: StoredChunkRecord[]): void {
+    const path = this.store.blobPath(dir, 'texts.bin');
+    const texts = new ChunkTextFile(path);
+    const chunks = chunksOverFile(records, texts, statSync(path).size);
+    this.chunks.clear();
+    for (const chunk of chunks) this.chunks.set(chunk.id, chunk);
+    this.byName = undefined;
+    this.texts?.close();
+    this.texts = texts;
   }
 }

@@ -15,7 +15,8 @@ const RRF_K = 60;
 export interface SearchParts {
   chunks: ReadonlyMap<number, Chunk>;
   lexical: LexicalIndex;
-  vectors: VectorIndex;
+  /** Called only when the search uses vectors, so an index can load them on first use. */
+  vectors: () => VectorIndex;
   embedder: Embedder;
 }
 
@@ -25,6 +26,11 @@ export interface SearchOptions {
   /** Chunks to leave out (e.g. those of the file being edited). */
   exclude?: (chunk: Chunk) => boolean;
   signal?: AbortSignal;
+  /**
+   * BM25 alone. For callers on the keystroke path: a query embedding may be a network round trip
+   * (http embedder) or a model call, and the vectors need not be in memory at all.
+   */
+  lexicalOnly?: boolean;
 }
 
 export function chunkFilter(chunks: ReadonlyMap<number, Chunk>, options: Pick<SearchOptions, 'filters' | 'exclude'>): (id: number) => boolean {
@@ -45,8 +51,11 @@ export async function hybridSearch(parts: SearchParts, query: string, options: S
   // Each retriever looks deeper than k so that fusion can promote what both agree on.
   const depth = Math.max(50, options.k * 5);
   const lexical = parts.lexical.search(query, depth, accept);
-  const [queryVector] = await parts.embedder.embed([query], options.signal);
-  const vectors = queryVector ? vectorSearch(parts, queryVector, depth, accept, Boolean(options.filters?.path || options.filters?.language || options.exclude)) : [];
+  let vectors: Array<{ id: number }> = [];
+  if (!options.lexicalOnly) {
+    const [queryVector] = await parts.embedder.embed([query], options.signal);
+    if (queryVector) vectors = vectorSearch(parts, parts.vectors(), queryVector, depth, accept, Boolean(options.filters?.path || options.filters?.language || options.exclude));
+  }
 
   const fused = new Map<number, { score: number; lexicalRank?: number; vectorRank?: number }>();
   lexical.forEach((hit, index) => {
@@ -74,14 +83,14 @@ const WIDE_FACTOR = 20;
  * filtered query therefore takes a deep unfiltered look and filters that; when too few pass, it
  * scores the accepted chunks exactly if they are few, else walks the graph with the filter.
  */
-function vectorSearch(parts: SearchParts, query: Float32Array, depth: number, accept: (id: number) => boolean, filtered: boolean) {
-  if (!filtered) return parts.vectors.search(query, depth, accept);
-  const wide = parts.vectors.search(query, depth * WIDE_FACTOR).filter((hit) => accept(hit.id));
+function vectorSearch(parts: SearchParts, index: VectorIndex, query: Float32Array, depth: number, accept: (id: number) => boolean, filtered: boolean) {
+  if (!filtered) return index.search(query, depth, accept);
+  const wide = index.search(query, depth * WIDE_FACTOR).filter((hit) => accept(hit.id));
   if (wide.length >= Math.min(depth, 10)) return wide.slice(0, depth);
   const accepted: number[] = [];
   for (const id of parts.chunks.keys()) {
     if (accept(id)) accepted.push(id);
-    if (accepted.length > EXACT_LIMIT) return parts.vectors.search(query, depth, accept);
+    if (accepted.length > EXACT_LIMIT) return index.search(query, depth, accept);
   }
-  return parts.vectors.exact(query, accepted, depth);
+  return index.exact(query, accepted, depth);
 }

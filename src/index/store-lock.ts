@@ -18,7 +18,7 @@ const UNWRITTEN_LOCK_MS = 5_000;
 const STALE_BREAKER_MS = 10_000;
 
 /** Runs `work` holding the lock of `directory`, waiting up to `timeoutMs` for another holder. */
-export function withLock(directory: string, timeoutMs: number, work: () => void): void {
+export function withLock<T>(directory: string, timeoutMs: number, work: () => T): T {
   const file = path.join(directory, LOCK);
   const token = randomBytes(8).toString('hex');
   const deadline = Date.now() + timeoutMs;

@@ -20,7 +20,8 @@ import { errorCode, isRecord, readOrUndefined, withLock, writeDurably } from './
 
 export { ensureStateDir } from './state-dir.js';
 
-export const INDEX_FORMAT_VERSION = 1;
+/** 2: chunk texts moved out of chunks.json into texts.bin. */
+export const INDEX_FORMAT_VERSION = 2;
 
 export interface IndexManifest {
   version: number;
@@ -85,7 +86,8 @@ export class IndexStore {
     }
   }
 
-  save(manifest: IndexManifest, blobs: IndexBlobs): void {
+  /** Writes a new generation and makes it current; returns its directory. */
+  save(manifest: IndexManifest, blobs: IndexBlobs): string {
     const problem = manifestProblem({ ...manifest, version: INDEX_FORMAT_VERSION });
     if (problem) throw new Error(`cannot save index: ${problem}`);
     for (const name of Object.keys(blobs)) {
@@ -93,7 +95,7 @@ export class IndexStore {
     }
     fs.mkdirSync(this.directory, { recursive: true, mode: 0o700 });
 
-    withLock(this.directory, this.lockTimeoutMs, () => {
+    return withLock(this.directory, this.lockTimeoutMs, () => {
       const previous = this.currentGeneration();
       const name = `gen-${this.nextGeneration()}`;
       const staging = path.join(this.directory, `${name}.tmp-${process.pid}`);
@@ -113,6 +115,7 @@ export class IndexStore {
       syncDirectory(this.directory);
 
       this.prune(new Set(previous ? [name, previous] : [name]));
+      return path.join(this.directory, name);
     });
   }
 

@@ -171,12 +171,12 @@ describe('IndexStore', () => {
       expect(reason()).toBe('gen-1 has no manifest');
     });
     it('an old format version', () => {
-      rewriteManifest((m) => (m['version'] = 0));
-      expect(reason()).toBe('index format 0 is older than 1');
+      rewriteManifest((m) => (m['version'] = 1));
+      expect(reason()).toBe('index format 1 is older than 2');
     });
     it('a newer format version', () => {
-      rewriteManifest((m) => (m['version'] = 2));
-      expect(reason()).toMatch(/^index format 2 is newer than 1/);
+      rewriteManifest((m) => (m['version'] = 3));
+      expect(reason()).toMatch(/^index format 3 is newer than 2/);
     });
     it('a CURRENT that names nothing sensible', () => {
       fs.writeFileSync(path.join(indexDir, 'CURRENT'), '../../etc\n');

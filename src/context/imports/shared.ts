@@ -132,7 +132,15 @@ export class RepoIndex {
     }
   }
 
-  /** Caches a value derived from the repository for the lifetime of this index. */
+  /** Files were added, deleted or changed: listings and derived values are rebuilt when next needed. */
+  invalidate(): void {
+    this.directories = undefined;
+    this.allDirectories = undefined;
+    this.basenames = undefined;
+    this.memos.clear();
+  }
+
+  /** Caches a value derived from the repository until it changes. */
   memo<T>(key: string, build: () => T): T {
     if (this.memos.has(key)) return this.memos.get(key) as T;
     const value = build();

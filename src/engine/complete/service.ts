@@ -4,6 +4,8 @@
  * the code index, the cache with its disk layer, and the telemetry log. The CLI opens it for one
  * request; the watch daemon keeps it open.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { InlineConfig } from '../../config/schema.js';
 import { ContextSession } from '../../context/session.js';
 import type { CodeIndex } from '../../index/code-index.js';
@@ -66,6 +68,8 @@ export async function openCompletionService(options: CompletionServiceOptions): 
     },
     filesChanged: async (changes) => {
       for (const { path, text } of changes) engines.fileChanged(path, text);
+      const context = await session;
+      for (const { path, text } of changes) context?.fileChanged(path, text !== undefined || existsSync(join(root, path)));
       const opened = await index;
       // The walk finds what changed; persisting waits for close so a burst of saves costs one write.
       if (opened) await opened.update({ persist: false });

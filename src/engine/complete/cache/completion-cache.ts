@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DiskCache } from './disk-cache.js';
-import { LruMap } from './lru.js';
+import { LruMap } from '../../../util/lru.js';
 
 export interface CachedCandidate {
   text: string;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CompletionCache, type CacheQuery } from '../../../../src/engine/complete/cache/completion-cache.js';
-import { LruMap } from '../../../../src/engine/complete/cache/lru.js';
+import { LruMap } from '../../../../src/util/lru.js';
 
 const query = (prefix: string, suffix = '\n', extra: Partial<CacheQuery> = {}): CacheQuery => ({
   documentKey: 'a.py',
