@@ -4,6 +4,7 @@
  * candidates are parsed with tree-sitter before anything is reported. Scanning text is ~100×
  * cheaper than parsing it, which keeps a cold start on a few thousand files well under a second.
  */
+import { detachedString } from '../util/detached-string.js';
 import { languageForPath, type LanguageId } from './languages.js';
 import type { RepoFiles } from './repo-files.js';
 import type { SymbolDef } from './types.js';
@@ -152,14 +153,11 @@ export class DefinitionIndex {
     return this.byFile.size;
   }
 
-  /**
-   * One copy of each name. A regex group is a slice of the file's text, and V8 keeps a slice's whole
-   * parent string alive: kept as is, the names would hold every scanned file in memory.
-   */
+  /** One detached copy of each name: regex groups are slices that would keep every scanned file alive. */
   private intern(name: string): string {
     let copy = this.names.get(name);
     if (copy === undefined) {
-      copy = Buffer.from(name, 'utf8').toString('utf8');
+      copy = detachedString(name);
       this.names.set(copy, copy);
     }
     return copy;

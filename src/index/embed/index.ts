@@ -2,11 +2,8 @@
 import { basename } from 'node:path';
 import { ConfigError } from '../../config/errors.js';
 import type { EmbedderName, InlineConfig } from '../../config/schema.js';
-import { OpenAIHttpEngine } from '../../engine/engines/openai-http.js';
 import type { Embedder } from '../types.js';
 import { HashingEmbedder } from './hashing.js';
-import { HttpEmbedder } from './http.js';
-import { LlamaEmbedder } from './llama.js';
 
 export type { EmbedderName } from '../../config/schema.js';
 
@@ -32,6 +29,8 @@ export async function createEmbedder(name: EmbedderName, config: InlineConfig, o
       if (!config.embedModel) {
         throw new ConfigError('The http embedder needs an embedding model: set embedModel (INLINE_EMBED_MODEL or --embed-model), e.g. nomic-embed-text.', { key: 'embedModel' });
       }
+      // Loaded only here: the HTTP client (undici) costs ~20 MB of memory a hashing index never needs.
+      const [{ OpenAIHttpEngine }, { HttpEmbedder }] = await Promise.all([import('../../engine/engines/openai-http.js'), import('./http.js')]);
       const engine = OpenAIHttpEngine.fromConfig(config);
       const embedder = new HttpEmbedder(engine, config.embedModel, { ownsEngine: true });
       try {
@@ -47,6 +46,7 @@ export async function createEmbedder(name: EmbedderName, config: InlineConfig, o
       if (!gguf) {
         throw new ConfigError('The llama embedder needs a GGUF embedding model: set embedGguf (INLINE_EMBED_GGUF) to a .gguf file, e.g. nomic-embed-text-v1.5.Q8_0.gguf.', { key: 'embedGguf' });
       }
+      const { LlamaEmbedder } = await import('./llama.js');
       const embedder = new LlamaEmbedder(gguf);
       await embedder.load();
       return embedder;

@@ -45,9 +45,15 @@ function hashLong(t: ArrayLike<number>, end: number): number {
   return mix(h);
 }
 
-/** Distinct single tokens are far fewer than positions. */
-function oneTokenBuckets(buckets: number): number {
-  return Math.max(MIN_BUCKETS, buckets / 8);
+/**
+ * Buckets per table for a store of `capacity` tokens, sized to the distinct contexts each table
+ * sees rather than to positions: single tokens are few, two-token contexts about a tenth of the
+ * positions, five-token contexts most of them. Unrelated contexts then rarely share a chain, while
+ * the tables cost 2.5 bytes per token instead of 9.
+ */
+function bucketCounts(capacity: number): { one: number; short: number; long: number } {
+  const long = nextPowerOfTwo(capacity / 2);
+  return { one: Math.max(MIN_BUCKETS, long / 16), short: Math.max(MIN_BUCKETS, long / 8), long };
 }
 
 function nextPowerOfTwo(n: number): number {
@@ -97,10 +103,10 @@ export class OccurrenceStore {
     this.oneChain = new Int32Array(capacity);
     this.shortChain = new Int32Array(capacity);
     this.longChain = new Int32Array(capacity);
-    const buckets = nextPowerOfTwo(capacity / 2);
-    this.oneHead = new Int32Array(oneTokenBuckets(buckets)).fill(-1);
-    this.shortHead = new Int32Array(buckets).fill(-1);
-    this.longHead = new Int32Array(buckets).fill(-1);
+    const buckets = bucketCounts(capacity);
+    this.oneHead = new Int32Array(buckets.one).fill(-1);
+    this.shortHead = new Int32Array(buckets.short).fill(-1);
+    this.longHead = new Int32Array(buckets.long).fill(-1);
   }
 
   get length(): number {
@@ -261,12 +267,11 @@ export class OccurrenceStore {
     this.oneChain = grow(this.oneChain);
     this.shortChain = grow(this.shortChain);
     this.longChain = grow(this.longChain);
-    const buckets = nextPowerOfTwo(capacity / 2);
-    if (buckets > this.shortHead.length) {
-      // Keep a bucket per two tokens, so unrelated contexts rarely share a chain.
-      this.oneHead = new Int32Array(oneTokenBuckets(buckets)).fill(-1);
-      this.shortHead = new Int32Array(buckets).fill(-1);
-      this.longHead = new Int32Array(buckets).fill(-1);
+    const buckets = bucketCounts(capacity);
+    if (buckets.long > this.longHead.length) {
+      this.oneHead = new Int32Array(buckets.one).fill(-1);
+      this.shortHead = new Int32Array(buckets.short).fill(-1);
+      this.longHead = new Int32Array(buckets.long).fill(-1);
       for (let g = 0; g < this.used; g++) this.link(g);
     }
   }

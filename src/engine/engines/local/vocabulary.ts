@@ -4,6 +4,7 @@
  * names and literals, so a partly typed name finds its candidates without scanning everything.
  * Ids are never reused: a token whose files are all removed keeps its id with a count of zero.
  */
+import { detachedString } from '../../../util/detached-string.js';
 import { OPAQUE } from './tokens.js';
 
 /** Bounds memory on pathological input; ids past it all read as the opaque token. */
@@ -30,10 +31,12 @@ export class Vocabulary {
   }
 
   /** The id of `text`, adding it when new. */
-  intern(text: string): number {
-    const known = this.ids.get(text);
+  intern(token: string): number {
+    const known = this.ids.get(token);
     if (known !== undefined) return known;
     if (this.texts.length >= MAX_VOCABULARY) return this.intern(OPAQUE);
+    // The token is a slice of a file's text: kept as is, it would keep the whole file in memory.
+    const text = detachedString(token);
     const id = this.texts.length;
     this.texts.push(text);
     this.ids.set(text, id);
