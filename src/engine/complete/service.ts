@@ -64,7 +64,10 @@ export async function openCompletionService(options: CompletionServiceOptions): 
     telemetry,
     warmUp: async () => {
       const signal = new AbortController().signal;
-      await Promise.all([engines.engine.warmUp?.(signal), context()]);
+      // One after the other: each reads the whole repository, and the process keeps the peak the
+      // two would reach together (a model loads in its own process and does not add to it).
+      await context();
+      await engines.engine.warmUp?.(signal);
     },
     filesChanged: async (changes) => {
       for (const { path, text } of changes) engines.fileChanged(path, text);

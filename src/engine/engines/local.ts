@@ -133,12 +133,15 @@ export class LocalEngine implements Engine {
     const started = performance.now();
     const source = await readRepository({ ...this.source!, maxBytes: this.corpus.maxBytes });
     this.origin = source.origin;
-    this.corpus.reserve(source.files.map((file) => ({ path: file.path, language: file.language, chars: file.text.length })));
+    this.corpus.reserve(source.files);
     let sliceBytes = 0;
     for (const file of source.files) {
       if (this.pending.has(file.path)) continue;
-      this.corpus.set(file);
-      sliceBytes += file.text.length;
+      const text = file.read();
+      if (text === undefined) continue;
+      this.corpus.set(file.language ? { path: file.path, text, language: file.language } : { path: file.path, text });
+      sliceBytes += text.length;
+      // Reading and counting are synchronous; pausing now and then lets requests and edits in.
       if (sliceBytes >= BUILD_SLICE_BYTES) {
         sliceBytes = 0;
         await new Promise<void>((resolve) => setImmediate(resolve));

@@ -23,11 +23,26 @@ export interface RepositorySourceOptions {
   maxBytes: number;
 }
 
-const READS_PER_PAUSE = 256;
+/**
+ * A file of the corpus, read when the build reaches it: holding the whole repository's text at
+ * once would double the memory a large build peaks at, and the process keeps that peak.
+ */
+export interface PendingFile {
+  path: string;
+  language?: string;
+  /** Its size (bytes on disk, or characters), to reserve space before reading. */
+  chars: number;
+  /** Its text; undefined once it can no longer be read. */
+  read(): string | undefined;
+}
 
 export interface RepositorySource {
-  files: SourceFile[];
+  files: PendingFile[];
   origin: 'index' | 'walk';
+}
+
+function inMemory(file: SourceFile): PendingFile {
+  return { path: file.path, ...(file.language ? { language: file.language } : {}), chars: file.text.length, read: () => file.text };
 }
 
 /** Files rebuilt from chunks: each line is placed by its line number, so overlaps do not repeat. */
@@ -84,29 +99,27 @@ async function fromStoredIndex(options: RepositorySourceOptions): Promise<Source
   }
 }
 
-async function fromWalk(options: RepositorySourceOptions): Promise<SourceFile[]> {
+async function fromWalk(options: RepositorySourceOptions): Promise<PendingFile[]> {
   const walked = await walkRepository({ root: options.root, git: options.git });
-  const files: SourceFile[] = [];
+  const files: PendingFile[] = [];
   let bytes = 0;
-  let sinceYield = 0;
   for (const file of codeFirst(walked.files)) {
     if (bytes + file.size > options.maxBytes) continue;
-    // Reading is synchronous; pausing now and then keeps a UI responsive during a large walk.
-    if (++sinceYield % READS_PER_PAUSE === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-    let text: string;
-    try {
-      text = readFileSync(join(options.root, file.path), 'utf8');
-    } catch {
-      continue;
-    }
     bytes += file.size;
-    files.push(file.language ? { path: file.path, text, language: file.language } : { path: file.path, text });
+    const read = (): string | undefined => {
+      try {
+        return readFileSync(join(options.root, file.path), 'utf8');
+      } catch {
+        return undefined;
+      }
+    };
+    files.push({ path: file.path, ...(file.language ? { language: file.language } : {}), chars: file.size, read });
   }
   return files;
 }
 
 export async function readRepository(options: RepositorySourceOptions): Promise<RepositorySource> {
   const indexed = await fromStoredIndex(options);
-  if (indexed && indexed.length > 0) return { files: capped(indexed, options.maxBytes), origin: 'index' };
+  if (indexed && indexed.length > 0) return { files: capped(indexed, options.maxBytes).map(inMemory), origin: 'index' };
   return { files: await fromWalk(options), origin: 'walk' };
 }

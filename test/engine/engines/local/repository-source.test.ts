@@ -49,13 +49,18 @@ describe('readRepository', () => {
     const source = await readRepository({ root: dir, git: false, maxBytes: 100 });
     expect(source.origin).toBe('walk');
     expect(source.files.map((f) => f.path).sort()).toEqual(['.gitignore', 'src/a.py', 'src/b.ts']);
-    expect(source.files.find((f) => f.path === 'src/a.py')).toEqual({ path: 'src/a.py', text: 'a = 1\n', language: 'python' });
+    const a = source.files.find((f) => f.path === 'src/a.py')!;
+    expect({ path: a.path, language: a.language, chars: a.chars, text: a.read() }).toEqual({ path: 'src/a.py', language: 'python', chars: 6, text: 'a = 1\n' });
+    // Read when the build gets there: a file deleted in between is skipped, not an error.
+    rmSync(join(dir, 'src/a.py'));
+    expect(a.read()).toBeUndefined();
   });
 
   it('uses the chunks of an index it is given', async () => {
     const dir = repository({ 'src/a.py': 'on disk\n' });
     const index = { chunks: new Map([[1, { id: 1, path: 'src/a.py', startLine: 1, endLine: 1, kind: 'window', hash: 'h', text: 'from the index' }]]) };
     const source = await readRepository({ root: dir, git: false, maxBytes: 1000, index: index as never });
-    expect(source).toEqual({ origin: 'index', files: [{ path: 'src/a.py', text: 'from the index' }] });
+    expect(source.origin).toBe('index');
+    expect(source.files.map((f) => [f.path, f.read()])).toEqual([['src/a.py', 'from the index']]);
   });
 });
