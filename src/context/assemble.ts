@@ -10,6 +10,7 @@ import { countRemembered, fitToTokens } from './budget.js';
 import type { DefinitionFinder } from './definitions.js';
 import type { FimTemplate } from './fim.js';
 import { languageForPath } from './languages.js';
+import { parsedExtent } from './parsed-extent.js';
 import { scopeAt } from './scope.js';
 import {
   definitionSnippets,
@@ -205,7 +206,8 @@ export class ContextAssembler {
     const query = { path: request.path, text: request.text, offset: request.offset };
     const language = languageForPath(request.path);
     const [scope, definitions, skeletons, retrieved] = await Promise.all([
-      language ? scopeAt(language, request.text, request.offset) : { scopes: [] },
+      // Scope headers are above the cursor, so the parsed extent serves; the scopes' ends may be cut.
+      language ? scopeAt(language, parsedExtent(request.text, request.offset), request.offset) : { scopes: [] },
       definitionSnippets(this.finder, query, this.options.limits),
       importSkeletonSnippets(this.finder, query, this.options.limits),
       this.options.retrieve ? this.options.retrieve(query) : Promise.resolve([]),

@@ -6,6 +6,7 @@
  */
 import type { LanguageId } from '../../../context/languages.js';
 import { withTree } from '../../../context/parse.js';
+import { parsedExtent } from '../../../context/parsed-extent.js';
 import { stableHash } from '../../../util/hash.js';
 import type { CompletionInput } from '../types.js';
 
@@ -41,13 +42,14 @@ export class Prefilter {
   }
 
   /**
-   * Comments and strings come from the syntax tree (the context stage parses the same text next,
-   * so the tree is cached). The cursor just past a closing quote is outside the string.
+   * Comments and strings come from the syntax tree of the document's parsed extent, which holds
+   * the cursor; the context stage parses the same text next, so the tree is cached. The cursor
+   * just past a closing quote is outside the string.
    */
   private async insideNoise(language: LanguageId, text: string, offset: number): Promise<SkipReason | undefined> {
     if (offset === 0) return undefined;
     try {
-      return await withTree(language, text, (tree) => {
+      return await withTree(language, parsedExtent(text, offset), (tree) => {
         // The smallest node holding the character before the cursor, then its ancestors.
         for (let node = tree.rootNode.descendantForIndex(offset - 1); node; node = node.parent) {
           if (COMMENT_NODE.test(node.type)) return 'in-comment';
