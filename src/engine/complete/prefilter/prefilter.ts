@@ -7,7 +7,6 @@
 import type { LanguageId } from '../../../context/languages.js';
 import { withTree } from '../../../context/parse.js';
 import { parsedExtent } from '../../../context/parsed-extent.js';
-import { stableHash } from '../../../util/hash.js';
 import type { CompletionInput } from '../types.js';
 
 export type SkipReason = 'mid-identifier' | 'in-string' | 'in-comment' | 'unchanged' | 'empty-document';
@@ -18,26 +17,35 @@ const STRING_NODE = /^(string|template_string|raw_string_literal|interpreted_str
 /** Documents remembered for the unchanged check; older ones are forgotten first. */
 const REMEMBERED_DOCUMENTS = 256;
 
+/**
+ * What a document last asked at. The text itself rather than a hash of it: hashing every request's
+ * whole text cost 2-3 ms on a long file, where comparing is a pointer check for the same string
+ * and a memcmp otherwise. The editor holds these texts anyway, as its open documents.
+ */
+interface Seen {
+  text: string;
+  offset: number;
+}
+
 export class Prefilter {
-  private readonly lastSeen = new Map<string, number>();
+  private readonly lastSeen = new Map<string, Seen>();
 
   async skipReason(input: CompletionInput, language: LanguageId | undefined): Promise<SkipReason | undefined> {
     const { text, offset } = input;
     const automatic = input.trigger === 'automatic';
     if (text.trim().length === 0 && automatic) return 'empty-document';
     const key = input.documentKey ?? input.path;
-    const fingerprint = stableHash(text) ^ Math.imul(offset + 1, 0x9e3779b1);
     const previous = this.lastSeen.get(key);
-    this.remember(key, fingerprint);
+    this.remember(key, { text, offset });
     if (!automatic) return undefined;
-    if (previous === fingerprint) return 'unchanged';
+    if (previous && previous.offset === offset && previous.text === text) return 'unchanged';
     if (offset < text.length && IDENTIFIER_CHAR.test(text[offset]!)) return 'mid-identifier';
     return language ? this.insideNoise(language, text, offset) : undefined;
   }
 
-  private remember(key: string, fingerprint: number): void {
+  private remember(key: string, seen: Seen): void {
     this.lastSeen.delete(key);
-    this.lastSeen.set(key, fingerprint);
+    this.lastSeen.set(key, seen);
     if (this.lastSeen.size > REMEMBERED_DOCUMENTS) this.lastSeen.delete(this.lastSeen.keys().next().value!);
   }
 
