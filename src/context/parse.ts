@@ -63,6 +63,10 @@ class TreeCache {
     }
     let best: { index: number; changed: number; edit: NonNullable<TextEdit['edit']> } | undefined;
     for (const [index, entry] of this.entries.entries()) {
+      // At least the difference in length changed: a text that cannot be an incremental edit, or
+      // cannot beat the best so far, is not compared (a compare runs over the common prefix).
+      const lengthChange = Math.abs(entry.text.length - text.length);
+      if (lengthChange > text.length * INCREMENTAL_LIMIT || (best && lengthChange >= best.changed)) continue;
       const { changed, edit } = diffTexts(entry.text, text);
       if (edit && (!best || changed < best.changed)) best = { index, changed, edit };
     }
