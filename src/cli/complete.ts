@@ -36,7 +36,7 @@ export function offsetAt(text: string, line: number, col: number): number {
   return start + col;
 }
 
-function position(starts: number[], offset: number): { line: number; col: number } {
+function position(starts: readonly number[], offset: number): { line: number; col: number } {
   const line = lineOfOffset(starts, offset);
   return { line: line + 1, col: offset - starts[line]! };
 }

@@ -6,10 +6,11 @@
  * window comes last, so consecutive keystrokes share almost the whole prompt.
  */
 import type { TokenCounter } from './budget.js';
-import { fitToTokens } from './budget.js';
+import { countRemembered, fitToTokens } from './budget.js';
 import type { DefinitionFinder } from './definitions.js';
 import type { FimTemplate } from './fim.js';
 import { languageForPath } from './languages.js';
+import { parsedExtent } from './parsed-extent.js';
 import { scopeAt } from './scope.js';
 import {
   definitionSnippets,
@@ -145,7 +146,7 @@ export class ContextAssembler {
         continue;
       }
       // Each extra file also costs its separator and path line.
-      const cost = counter.count(snippet.content) + counter.count(`${snippet.path}\n`) + 2;
+      const cost = countRemembered(counter, snippet.content) + counter.count(`${snippet.path}\n`) + 2;
       if (cost <= remaining) {
         chosen.push({ ...stripScore(snippet), tokens: cost, truncated: false });
         remaining -= cost;
@@ -170,7 +171,9 @@ export class ContextAssembler {
     const build = () =>
       request.template.build({ prefix, suffix: window.suffix, path: request.path, repoName: request.repoName, extraFiles: layout.map((s) => ({ path: s.path, content: s.content })) });
     let prompt = build();
-    for (let over = counter.count(prompt) - budgetTokens; over > 0; over = counter.count(prompt) - budgetTokens) {
+    let promptTokens = counter.count(prompt);
+    while (promptTokens > budgetTokens) {
+      const over = promptTokens - budgetTokens;
       const last = chosen.pop();
       if (last) {
         dropped.push({ kind: last.kind, path: last.path, startLine: last.startLine, endLine: last.endLine, reason: last.reason, tokens: last.tokens, why: 'over the token budget' });
@@ -181,6 +184,7 @@ export class ContextAssembler {
         prefix = shorter;
       }
       prompt = build();
+      promptTokens = counter.count(prompt);
     }
     this.remember(request.path, layout.map((s) => originals.get(snippetKey(s))!));
     const contextTokens = layout.reduce((sum, s) => sum + s.tokens, 0);
@@ -193,7 +197,7 @@ export class ContextAssembler {
       window: { prefixStartLine: window.prefixStartLine + 1, cursorLine: window.cursorLine + 1, cursorColumn: window.cursorColumn + 1, suffixEndLine: window.suffixEndLine + 1 },
       snippets: layout,
       dropped,
-      tokens: { budget: budgetTokens, prompt: counter.count(prompt), prefix: counter.count(prefix), suffix: window.suffixTokens, context: contextTokens },
+      tokens: { budget: budgetTokens, prompt: promptTokens, prefix: counter.count(prefix), suffix: window.suffixTokens, context: contextTokens },
       counter: { name: counter.name, exact: counter.exact },
     };
   }
@@ -202,7 +206,8 @@ export class ContextAssembler {
     const query = { path: request.path, text: request.text, offset: request.offset };
     const language = languageForPath(request.path);
     const [scope, definitions, skeletons, retrieved] = await Promise.all([
-      language ? scopeAt(language, request.text, request.offset) : { scopes: [] },
+      // Scope headers are above the cursor, so the parsed extent serves; the scopes' ends may be cut.
+      language ? scopeAt(language, parsedExtent(request.text, request.offset), request.offset) : { scopes: [] },
       definitionSnippets(this.finder, query, this.options.limits),
       importSkeletonSnippets(this.finder, query, this.options.limits),
       this.options.retrieve ? this.options.retrieve(query) : Promise.resolve([]),

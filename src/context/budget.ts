@@ -105,6 +105,30 @@ export function estimateCounter(kind: EstimateKind = 'code'): TokenCounter {
   return { name: `estimate:${kind}`, exact: false, count: (text) => estimate(text, weights) };
 }
 
+/** Texts whose counts are remembered per counter; beyond this the least recently used go. */
+const REMEMBERED_COUNTS = 256;
+const rememberedCounts = new WeakMap<TokenCounter, Map<string, number>>();
+
+/**
+ * `counter.count(text)`, remembered for texts that come back on every keystroke: the snippets of
+ * other files (definitions, skeletons) that candidate selection prices each time. Those run to
+ * tens of KB per request, and counting them again cost more than the rest of assembly; looking a
+ * string up costs a hash of it (kept by V8 on the string) and at most one memcmp.
+ */
+export function countRemembered(counter: TokenCounter, text: string): number {
+  let counts = rememberedCounts.get(counter);
+  if (!counts) rememberedCounts.set(counter, (counts = new Map()));
+  let tokens = counts.get(text);
+  if (tokens === undefined) {
+    tokens = counter.count(text);
+    if (counts.size >= REMEMBERED_COUNTS) counts.delete(counts.keys().next().value!);
+  } else {
+    counts.delete(text);
+  }
+  counts.set(text, tokens);
+  return tokens;
+}
+
 // Families whose vocabulary is ~32k entries, where the 'code' weights would undercount.
 const SMALL_VOCABULARY: ReadonlySet<ModelFamily> = new Set(['deepseek-coder', 'codestral', 'codellama']);
 

@@ -8,6 +8,7 @@ import { detachedString } from '../util/detached-string.js';
 import { languageForPath, type LanguageId } from './languages.js';
 import type { RepoFiles } from './repo-files.js';
 import type { SymbolDef } from './types.js';
+import { lineStarts } from './window.js';
 
 const IDENT = '([A-Za-z_$][\\w$]*)';
 
@@ -81,12 +82,15 @@ function hintOf(matched: string): DefinitionHint {
  * bracket line at the header's own indentation.
  */
 export function approximateDefinition(text: string, entry: IndexedDefinition): SymbolDef {
-  const lines = text.split('\n');
-  const header = lines[entry.line] ?? '';
+  // Line starts rather than split lines: the file is long (short ones are parsed instead), and
+  // the same few files come back on every keystroke, whose starts are kept.
+  const starts = lineStarts(text);
+  const lineAt = (row: number) => (row < starts.length ? text.slice(starts[row]!, row + 1 < starts.length ? starts[row + 1]! - 1 : text.length) : '');
+  const header = lineAt(entry.line);
   const indent = /^[ \t]*/.exec(header)![0].length;
   let last = entry.line;
-  for (let row = entry.line + 1; row < lines.length; row++) {
-    const line = lines[row]!;
+  for (let row = entry.line + 1; row < starts.length; row++) {
+    const line = lineAt(row);
     if (line.trim() === '') continue;
     const depth = /^[ \t]*/.exec(line)![0].length;
     if (depth > indent) {
@@ -96,12 +100,10 @@ export function approximateDefinition(text: string, entry: IndexedDefinition): S
     if (/^[ \t]*[)}\]]/.test(line) || /^[ \t]*end\b/.test(line)) last = row;
     break;
   }
-  let startIndex = 0;
-  for (let row = 0; row < entry.line; row++) startIndex += lines[row]!.length + 1;
-  let endIndex = startIndex;
-  for (let row = entry.line; row <= last; row++) endIndex += lines[row]!.length + (row < last ? 1 : 0);
+  const startIndex = starts[entry.line]!;
+  const endIndex = starts[last]! + lineAt(last).length;
   const column = header.indexOf(entry.name);
-  const range = { startLine: entry.line, startColumn: indent, endLine: last, endColumn: lines[last]!.length, startIndex: startIndex + indent, endIndex };
+  const range = { startLine: entry.line, startColumn: indent, endLine: last, endColumn: lineAt(last).length, startIndex: startIndex + indent, endIndex };
   return {
     name: entry.name,
     kind: entry.hint === 'type' ? 'type' : entry.hint === 'value' ? 'variable' : 'function',

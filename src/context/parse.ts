@@ -4,6 +4,7 @@
  */
 import type { Edit, Node, Parser, Query, Tree } from 'web-tree-sitter';
 import { loadLanguage, treeSitter, type LanguageId } from './languages.js';
+import { parsedEnd } from './parsed-extent.js';
 
 const parsers = new Map<LanguageId, Promise<Parser>>();
 const queries = new Map<string, Promise<Query>>();
@@ -62,6 +63,10 @@ class TreeCache {
     }
     let best: { index: number; changed: number; edit: NonNullable<TextEdit['edit']> } | undefined;
     for (const [index, entry] of this.entries.entries()) {
+      // At least the difference in length changed: a text that cannot be an incremental edit, or
+      // cannot beat the best so far, is not compared (a compare runs over the common prefix).
+      const lengthChange = Math.abs(entry.text.length - text.length);
+      if (lengthChange > text.length * INCREMENTAL_LIMIT || (best && lengthChange >= best.changed)) continue;
       const { changed, edit } = diffTexts(entry.text, text);
       if (edit && (!best || changed < best.changed)) best = { index, changed, edit };
     }
@@ -219,11 +224,15 @@ export function countErrors(node: Node): number {
  * How many syntax errors inserting `insert` between `prefix` and `suffix` adds (negative when it
  * repairs some); 0 when the language's grammar cannot be loaded. The text without the insertion
  * is the document being edited, so its tree is usually kept and both parses are incremental.
+ * Both texts end where a keystroke's parse of the document ends (parsed-extent.ts): a completion
+ * that breaks what follows it shows within those thousands of characters, and parsing the rest
+ * again would cost as much as parsing it from scratch.
  */
 export async function syntaxErrorsAdded(language: LanguageId, prefix: string, insert: string, suffix: string): Promise<number> {
+  const kept = suffix.slice(0, parsedEnd(suffix, 0));
   try {
-    const before = await withTree(language, prefix + suffix, (tree) => countErrors(tree.rootNode), { document: true });
-    const after = await withTree(language, prefix + insert + suffix, (tree) => countErrors(tree.rootNode));
+    const before = await withTree(language, prefix + kept, (tree) => countErrors(tree.rootNode), { document: true });
+    const after = await withTree(language, prefix + insert + kept, (tree) => countErrors(tree.rootNode));
     return after - before;
   } catch {
     return 0;

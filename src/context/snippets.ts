@@ -64,7 +64,7 @@ function definitionText(source: string, def: SymbolDef, bodyLines: number): { co
 }
 
 /** Comment lines directly above a definition belong with it. */
-function findDocStart(source: string, starts: number[], line: number): number {
+function findDocStart(source: string, starts: readonly number[], line: number): number {
   let first = line;
   while (first > 0) {
     const previous = source.slice(starts[first - 1]!, starts[first]! - 1).trim();

@@ -6,6 +6,7 @@
 import type { Node, Query } from 'web-tree-sitter';
 import type { LanguageId } from './languages.js';
 import { compileQuery, withTree } from './parse.js';
+import { parsedExtent } from './parsed-extent.js';
 import { rulesFor } from './queries/index.js';
 import { CONTAINER_KINDS, type Draft, type DraftKind, type LanguageRules, type Span } from './queries/rules.js';
 import type { Range, Reference, SymbolDef } from './types.js';
@@ -300,7 +301,8 @@ export async function referencesNear(language: LanguageId, text: string, offset:
   const last = row + Math.ceil(radiusLines / 4);
   const window = { startPosition: { row: first, column: 0 }, endPosition: { row: last + 1, column: 0 } };
 
-  return withTree(language, text, (tree) => {
+  // The window ends a few lines after the cursor: the document's parsed extent holds it.
+  return withTree(language, parsedExtent(text, offset), (tree) => {
     const declared = new Set<string>();
     for (const { node } of declarations.captures(tree.rootNode, window)) declared.add(node.text);
     const nearest = new Map<string, { reference: Reference; distance: number }>();

@@ -20,14 +20,31 @@ export interface CursorWindow {
   suffixTokens: number;
 }
 
+/**
+ * Texts whose line starts are kept: a keystroke asks for the document's several times, and for
+ * the same few definition files again and again. Repository files are read once and shared, so
+ * a kept text is usually found by a pointer comparison, where splitting a long file costs
+ * hundreds of microseconds.
+ */
+const REMEMBERED_TEXTS = 16;
+const remembered: Array<{ text: string; starts: readonly number[] }> = [];
+
 /** Offsets at which each line starts. */
-export function lineStarts(text: string): number[] {
+export function lineStarts(text: string): readonly number[] {
+  const at = remembered.findIndex((entry) => entry.text === text);
+  const entry = at === -1 ? { text, starts: computeLineStarts(text) } : remembered.splice(at, 1)[0]!;
+  remembered.unshift(entry);
+  if (remembered.length > REMEMBERED_TEXTS) remembered.pop();
+  return entry.starts;
+}
+
+function computeLineStarts(text: string): number[] {
   const starts = [0];
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
   return starts;
 }
 
-export function lineOfOffset(starts: number[], offset: number): number {
+export function lineOfOffset(starts: readonly number[], offset: number): number {
   let lo = 0;
   let hi = starts.length - 1;
   while (lo < hi) {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  countRemembered,
   estimateCounter,
   estimateCounterFor,
   exactTokenizerFor,
@@ -190,5 +191,28 @@ describe('fitToTokens', () => {
     const emoji = fitToTokens('😀'.repeat(50), 9, estimate, 'start');
     expect(emoji.length % 2).toBe(0);
     expect(estimate.count(emoji)).toBeLessThanOrEqual(9);
+  });
+});
+
+describe('countRemembered', () => {
+  it('counts as the counter does, and counts a text that comes back only once', () => {
+    const estimate = estimateCounter();
+    const counted: string[] = [];
+    const counter: TokenCounter = { name: 'spy', exact: false, count: (text) => (counted.push(text), estimate.count(text)) };
+    const snippet = 'def area(self):\n    return self.width * self.height\n';
+    expect(countRemembered(counter, snippet)).toBe(estimate.count(snippet));
+    // A copy built afresh, as a snippet is on the next keystroke.
+    expect(countRemembered(counter, [...snippet].join(''))).toBe(estimate.count(snippet));
+    expect(countRemembered(counter, `${snippet}\n`)).toBe(estimate.count(`${snippet}\n`));
+    expect(counted).toEqual([snippet, `${snippet}\n`]);
+  });
+
+  it('keeps counts per counter', () => {
+    const small = estimateCounter('code-32k');
+    const large = estimateCounter('code');
+    const text = 'const total = items.reduce((sum, item) => sum + item.price * item.quantity, 0);';
+    expect(countRemembered(small, text)).toBe(small.count(text));
+    expect(countRemembered(large, text)).toBe(large.count(text));
+    expect(small.count(text)).not.toBe(large.count(text));
   });
 });

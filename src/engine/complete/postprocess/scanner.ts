@@ -42,6 +42,7 @@ function isCloser(char: string): boolean {
 export function scan(text: string, syntax: Syntax, state: ScanState, visit?: (bracket: string, index: number) => void): ScanState {
   let inside = state.inside;
   let previous = state.previous;
+  const starts = literalStarters(syntax);
   let i = 0;
   while (i < text.length) {
     const char = text[i]!;
@@ -61,7 +62,8 @@ export function scan(text: string, syntax: Syntax, state: ScanState, visit?: (br
       }
       continue;
     }
-    const opened = literalAt(text, i, syntax, previous);
+    // Most code characters start no literal: a set lookup spares them the marker comparisons.
+    const opened = starts.has(text.charCodeAt(i)) && literalAt(text, i, syntax, previous);
     if (opened) {
       if ('literal' in opened) inside = opened.literal;
       else previous = 'a';
@@ -73,6 +75,25 @@ export function scan(text: string, syntax: Syntax, state: ScanState, visit?: (br
     i++;
   }
   return { inside, previous };
+}
+
+const starters = new WeakMap<Syntax, ReadonlySet<number>>();
+
+/**
+ * The characters a comment, string, character or regex literal can start with. Most code
+ * characters start none, and checking a set first spares them literalAt's marker-by-marker
+ * comparisons, which made up most of a scan of a long prefix.
+ */
+function literalStarters(syntax: Syntax): ReadonlySet<number> {
+  let found = starters.get(syntax);
+  if (!found) {
+    const markers = [...syntax.lineComments, ...(syntax.blockComment ? [syntax.blockComment[0]] : []), ...syntax.strings.map((form) => form.open)];
+    if (syntax.charLiterals) markers.push("'");
+    if (syntax.regexLiterals) markers.push('/');
+    found = new Set(markers.map((marker) => marker.charCodeAt(0)));
+    starters.set(syntax, found);
+  }
+  return found;
 }
 
 /** A comment or string starting at `i`: the literal it opens, or the end of one that closes on the spot. */

@@ -6,7 +6,7 @@
  */
 import type { LanguageId } from '../../../context/languages.js';
 import { withTree } from '../../../context/parse.js';
-import { stableHash } from '../../../util/hash.js';
+import { parsedExtent } from '../../../context/parsed-extent.js';
 import type { CompletionInput } from '../types.js';
 
 export type SkipReason = 'mid-identifier' | 'in-string' | 'in-comment' | 'unchanged' | 'empty-document';
@@ -17,37 +17,47 @@ const STRING_NODE = /^(string|template_string|raw_string_literal|interpreted_str
 /** Documents remembered for the unchanged check; older ones are forgotten first. */
 const REMEMBERED_DOCUMENTS = 256;
 
+/**
+ * What a document last asked at. The text itself rather than a hash of it: hashing every request's
+ * whole text cost 2-3 ms on a long file, where comparing is a pointer check for the same string
+ * and a memcmp otherwise. The editor holds these texts anyway, as its open documents.
+ */
+interface Seen {
+  text: string;
+  offset: number;
+}
+
 export class Prefilter {
-  private readonly lastSeen = new Map<string, number>();
+  private readonly lastSeen = new Map<string, Seen>();
 
   async skipReason(input: CompletionInput, language: LanguageId | undefined): Promise<SkipReason | undefined> {
     const { text, offset } = input;
     const automatic = input.trigger === 'automatic';
     if (text.trim().length === 0 && automatic) return 'empty-document';
     const key = input.documentKey ?? input.path;
-    const fingerprint = stableHash(text) ^ Math.imul(offset + 1, 0x9e3779b1);
     const previous = this.lastSeen.get(key);
-    this.remember(key, fingerprint);
+    this.remember(key, { text, offset });
     if (!automatic) return undefined;
-    if (previous === fingerprint) return 'unchanged';
+    if (previous && previous.offset === offset && previous.text === text) return 'unchanged';
     if (offset < text.length && IDENTIFIER_CHAR.test(text[offset]!)) return 'mid-identifier';
     return language ? this.insideNoise(language, text, offset) : undefined;
   }
 
-  private remember(key: string, fingerprint: number): void {
+  private remember(key: string, seen: Seen): void {
     this.lastSeen.delete(key);
-    this.lastSeen.set(key, fingerprint);
+    this.lastSeen.set(key, seen);
     if (this.lastSeen.size > REMEMBERED_DOCUMENTS) this.lastSeen.delete(this.lastSeen.keys().next().value!);
   }
 
   /**
-   * Comments and strings come from the syntax tree (the context stage parses the same text next,
-   * so the tree is cached). The cursor just past a closing quote is outside the string.
+   * Comments and strings come from the syntax tree of the document's parsed extent, which holds
+   * the cursor; the context stage parses the same text next, so the tree is cached. The cursor
+   * just past a closing quote is outside the string.
    */
   private async insideNoise(language: LanguageId, text: string, offset: number): Promise<SkipReason | undefined> {
     if (offset === 0) return undefined;
     try {
-      return await withTree(language, text, (tree) => {
+      return await withTree(language, parsedExtent(text, offset), (tree) => {
         // The smallest node holding the character before the cursor, then its ancestors.
         for (let node = tree.rootNode.descendantForIndex(offset - 1); node; node = node.parent) {
           if (COMMENT_NODE.test(node.type)) return 'in-comment';
