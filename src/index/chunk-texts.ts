@@ -34,40 +34,26 @@ export class ChunkTextFile {
   }
 }
 
-/** A chunk loaded from the index; its text is read from the blob on each use. */
+/**
+ * A chunk loaded from the index; its text is read from the blob on each use. Its fields are the
+ * record's own properties; the blob's place is held in private fields, so spreading or
+ * serialising the chunk gives the metadata without the text.
+ */
+interface StoredChunk extends Omit<Chunk, 'text'> {}
 class StoredChunk implements Chunk {
-  id: number;
-  path: string;
-  startLine: number;
-  endLine: number;
-  symbol?: string;
-  kind: string;
-  language?: Chunk['language'];
-  hash: string;
+  readonly #file: ChunkTextFile;
+  readonly #offset: number;
+  readonly #bytes: number;
 
-  constructor(
-    record: StoredChunkRecord,
-    private readonly file: ChunkTextFile,
-    private readonly offset: number,
-    private readonly bytes: number,
-  ) {
-    this.id = record.id;
-    this.path = record.path;
-    this.startLine = record.startLine;
-    this.endLine = record.endLine;
-    if (record.symbol !== undefined) this.symbol = record.symbol;
-    this.kind = record.kind;
-    if (record.language !== undefined) this.language = record.language;
-    this.hash = record.hash;
+  constructor(record: Omit<Chunk, 'text'>, file: ChunkTextFile, offset: number, bytes: number) {
+    Object.assign(this, record);
+    this.#file = file;
+    this.#offset = offset;
+    this.#bytes = bytes;
   }
 
   get text(): string {
-    return this.file.read(this.offset, this.bytes);
-  }
-
-  toJSON(): Omit<Chunk, 'text'> {
-    const { id, path, startLine, endLine, symbol, kind, language, hash } = this;
-    return { id, path, startLine, endLine, ...(symbol !== undefined ? { symbol } : {}), kind, ...(language !== undefined ? { language } : {}), hash };
+    return this.#file.read(this.#offset, this.#bytes);
   }
 }
 
@@ -81,9 +67,10 @@ export function chunksOverFile(records: StoredChunkRecord[], file: ChunkTextFile
   let offset = 0;
   for (const record of records) {
     if (!Number.isInteger(record.bytes) || record.bytes < 0 || offset + record.bytes > blobSize) throw new Error(`chunk ${record.id} points past the end of the chunk texts`);
+    const { bytes, ...metadata } = record;
     const path = paths.get(record.path) ?? record.path;
     paths.set(path, path);
-    chunks.push(new StoredChunk({ ...record, path }, file, offset, record.bytes));
+    chunks.push(new StoredChunk({ ...metadata, path }, file, offset, bytes));
     offset += record.bytes;
   }
   if (offset !== blobSize) throw new Error(`the chunk texts hold ${blobSize} bytes, the chunks ${offset}`);
