@@ -7,6 +7,7 @@
 import type { LanguageId } from '../../../context/languages.js';
 import { withTree } from '../../../context/parse.js';
 import { parsedExtent } from '../../../context/parsed-extent.js';
+import { LruMap } from '../../../util/lru.js';
 import type { CompletionInput } from '../types.js';
 
 export type SkipReason = 'mid-identifier' | 'in-string' | 'in-comment' | 'unchanged' | 'empty-document';
@@ -14,9 +15,6 @@ export type SkipReason = 'mid-identifier' | 'in-string' | 'in-comment' | 'unchan
 const IDENTIFIER_CHAR = /[\p{L}\p{N}_$]/u;
 const COMMENT_NODE = /comment/;
 const STRING_NODE = /^(string|template_string|raw_string_literal|interpreted_string_literal|string_literal|char_literal|character_literal|heredoc_body|encapsed_string|line_string_literal|multi_line_string_literal|verbatim_string_literal)$/;
-/** Documents remembered for the unchanged check; older ones are forgotten first. */
-const REMEMBERED_DOCUMENTS = 256;
-
 /**
  * What a document last asked at. The text itself rather than a hash of it: hashing every request's
  * whole text cost 2-3 ms on a long file, where comparing is a pointer check for the same string
@@ -27,8 +25,18 @@ interface Seen {
   offset: number;
 }
 
+/**
+ * Documents remembered for the unchanged check, least recently asked forgotten first: at most 256,
+ * and no more text in all than 256 documents of 32K characters, so documents closed long ago cannot
+ * pile up (the bound still holds the largest document the watch daemon accepts, 8 MiB).
+ */
+const REMEMBERED_DOCUMENTS = 256;
+const CHARS_COUNTED_AT_LEAST = 32_768;
+
 export class Prefilter {
-  private readonly lastSeen = new Map<string, Seen>();
+  private readonly lastSeen = new LruMap<string, Seen>(REMEMBERED_DOCUMENTS * CHARS_COUNTED_AT_LEAST, (seen) =>
+    Math.max(seen.text.length, CHARS_COUNTED_AT_LEAST),
+  );
 
   async skipReason(input: CompletionInput, language: LanguageId | undefined): Promise<SkipReason | undefined> {
     const { text, offset } = input;
@@ -36,17 +44,11 @@ export class Prefilter {
     if (text.trim().length === 0 && automatic) return 'empty-document';
     const key = input.documentKey ?? input.path;
     const previous = this.lastSeen.get(key);
-    this.remember(key, { text, offset });
+    this.lastSeen.set(key, { text, offset });
     if (!automatic) return undefined;
     if (previous && previous.offset === offset && previous.text === text) return 'unchanged';
     if (offset < text.length && IDENTIFIER_CHAR.test(text[offset]!)) return 'mid-identifier';
     return language ? this.insideNoise(language, text, offset) : undefined;
-  }
-
-  private remember(key: string, seen: Seen): void {
-    this.lastSeen.delete(key);
-    this.lastSeen.set(key, seen);
-    if (this.lastSeen.size > REMEMBERED_DOCUMENTS) this.lastSeen.delete(this.lastSeen.keys().next().value!);
   }
 
   /**

@@ -48,4 +48,23 @@ describe('Prefilter', () => {
     expect(await skip(filter, at('a.py', 'def f():\n    retu|'))).toBeUndefined();
     expect(await skip(filter, { ...input, documentKey: 'other' })).toBeUndefined();
   });
+
+  it('remembers a bounded amount of text: many large documents push the oldest out', async () => {
+    const filter = new Prefilter();
+    // Plain text: nothing to parse, only the memory bound is at work.
+    const large = (name: string) => at(`${name}.txt`, `${'x = 1\n'.repeat(200_000)}|`);
+    const first = large('first');
+    expect(await skip(filter, first)).toBeUndefined();
+    expect(await skip(filter, first)).toBe('unchanged');
+    // Each 1.2M-character document counts for its size: a handful exhaust the 8M-character bound.
+    for (let i = 0; i < 7; i++) await skip(filter, large(`other${i}`));
+    expect(await skip(filter, first)).toBeUndefined();
+  });
+
+  it('still remembers small documents by the hundred', async () => {
+    const filter = new Prefilter();
+    const inputs = Array.from({ length: 200 }, (_, i) => at(`f${i}.py`, `v${i} = ${i}\n|`));
+    for (const input of inputs) await skip(filter, input);
+    expect(await skip(filter, inputs[0]!)).toBe('unchanged');
+  });
 });
