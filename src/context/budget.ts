@@ -10,6 +10,7 @@
  * diagnostics, calibrating the estimate).
  */
 import { detectModelFamily, type ModelFamily } from './model-family.js';
+import { LruMap } from '../util/lru.js';
 
 export interface TokenCounter {
   readonly name: string;
@@ -107,7 +108,7 @@ export function estimateCounter(kind: EstimateKind = 'code'): TokenCounter {
 
 /** Texts whose counts are remembered per counter; beyond this the least recently used go. */
 const REMEMBERED_COUNTS = 256;
-const rememberedCounts = new WeakMap<TokenCounter, Map<string, number>>();
+const rememberedCounts = new WeakMap<TokenCounter, LruMap<string, number>>();
 
 /**
  * `counter.count(text)`, remembered for texts that come back on every keystroke: the snippets of
@@ -117,15 +118,12 @@ const rememberedCounts = new WeakMap<TokenCounter, Map<string, number>>();
  */
 export function countRemembered(counter: TokenCounter, text: string): number {
   let counts = rememberedCounts.get(counter);
-  if (!counts) rememberedCounts.set(counter, (counts = new Map()));
+  if (!counts) rememberedCounts.set(counter, (counts = new LruMap(REMEMBERED_COUNTS)));
   let tokens = counts.get(text);
   if (tokens === undefined) {
     tokens = counter.count(text);
-    if (counts.size >= REMEMBERED_COUNTS) counts.delete(counts.keys().next().value!);
-  } else {
-    counts.delete(text);
+    counts.set(text, tokens);
   }
-  counts.set(text, tokens);
   return tokens;
 }
 
@@ -214,7 +212,7 @@ export function exactTokenizerFor(modelName: string | undefined): Promise<ExactT
 const MEMO_ENTRIES = 64;
 
 function exactCounter(tokenizer: ExactTokenizer): TokenCounter {
-  const memo = new Map<string, number>();
+  const memo = new LruMap<string, number>(MEMO_ENTRIES);
   return {
     name: tokenizer.name,
     exact: true,
@@ -222,7 +220,6 @@ function exactCounter(tokenizer: ExactTokenizer): TokenCounter {
       const known = memo.get(text);
       if (known !== undefined) return known;
       const n = tokenizer.encode(text).length;
-      if (memo.size >= MEMO_ENTRIES) memo.delete(memo.keys().next().value!);
       memo.set(text, n);
       return n;
     },
