@@ -27,14 +27,26 @@ export interface CursorWindow {
  * hundreds of microseconds.
  */
 const REMEMBERED_TEXTS = 16;
+/** Each keystroke brings a new version of the document: old versions must not hold much memory. */
+const REMEMBERED_CHARS = 4_000_000;
 const remembered: Array<{ text: string; starts: readonly number[] }> = [];
+let rememberedChars = 0;
 
 /** Offsets at which each line starts. */
 export function lineStarts(text: string): readonly number[] {
   const at = remembered.findIndex((entry) => entry.text === text);
-  const entry = at === -1 ? { text, starts: computeLineStarts(text) } : remembered.splice(at, 1)[0]!;
+  if (at !== -1) {
+    const [entry] = remembered.splice(at, 1);
+    remembered.unshift(entry!);
+    return entry!.starts;
+  }
+  const entry = { text, starts: computeLineStarts(text) };
   remembered.unshift(entry);
-  if (remembered.length > REMEMBERED_TEXTS) remembered.pop();
+  rememberedChars += text.length;
+  // The newest text stays even alone over the bound: it is the one being asked about again.
+  while (remembered.length > 1 && (remembered.length > REMEMBERED_TEXTS || rememberedChars > REMEMBERED_CHARS)) {
+    rememberedChars -= remembered.pop()!.text.length;
+  }
   return entry.starts;
 }
 

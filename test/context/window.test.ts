@@ -14,4 +14,14 @@ describe('lineStarts', () => {
     expect(lineStarts(a)).toEqual([0, 4, 8, 9]);
     expect(lineOfOffset(lineStarts(a), 8)).toBe(2);
   });
+
+  it('stays right when texts over the kept amount come and go', () => {
+    const big = 'x\n'.repeat(1_500_000);
+    const bigger = `${big}y`;
+    expect(lineStarts(big).length).toBe(1_500_001);
+    expect(lineStarts(bigger).length).toBe(1_500_001);
+    expect(lineStarts(big).at(-1)).toBe(3_000_000);
+    expect(lineStarts('a\nb')).toEqual([0, 2]);
+    expect(lineStarts(bigger).at(-1)).toBe(3_000_000);
+  });
 });
