@@ -32,7 +32,7 @@ export class LazyVectors {
     return vectors;
   }
 
-  /** The vectors saved at `path`, checked for their structure now and read when first needed. */
+  /** The vectors saved at `path` (their checksum verified by the store), read and checked when first needed. */
   static stored(path: string, dimensions: number): LazyVectors {
     return new LazyVectors(dimensions, path);
   }
