@@ -44,7 +44,8 @@ export async function run(context: CommandContext, _args: string[], options: Rec
       // Ink's colours come from chalk, which reads FORCE_COLOR but not NO_COLOR: decide for it
       // before Ink loads.
       if (!color) process.env.FORCE_COLOR = '0';
-      const { renderChat } = await import('../tui/render.js');
+      const { loadChatRenderer } = await import('../tui/load-ink.js');
+      const { renderChat } = await loadChatRenderer();
       return await renderChat(new WorkspaceController(workspace, { autoYes: opts.yes === true }), { stdout: process.stdout, stdin: process.stdin, color });
     }
     return await runOnce(context, workspace, message, opts.yes === true);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderChat } from '../../src/tui/render.js';
+import { loadChatRenderer } from '../../src/tui/load-ink.js';
 import { stripAnsi } from '../../src/tui/ansi.js';
 import type { ChatEvent } from '../../src/tui/controller.js';
 import { FakeController, sampleTokens, streamTokens } from './fake-controller.js';
@@ -22,12 +22,18 @@ describe('rendered session output', () => {
     const controller = new FakeController({ reply: (_t, _c, signal) => reply(signal) });
     const output = new FakeTerminalOutput(80, 24);
     const input = new FakeTerminalInput();
+    // As `inline chat` does, so that a CI machine's CI variable does not turn Ink's live frames off.
+    const { renderChat } = await loadChatRenderer();
     const exitCode = renderChat(controller, { ...asStreams(output, input), color: true });
 
+    // Typing before Ink listens, or Enter in the same read as the text, would lose the message on a loaded machine.
+    await waitFor(() => stripAnsi(output.output).includes('Ask about the code'), 'the composer', 20_000);
     await tick(30);
     input.type('write a long answer');
-    await tick();
+    await waitFor(() => stripAnsi(output.output).includes('write a long answer'), 'the typed text', 20_000);
+    await tick(30);
     input.type('\r');
+    await waitFor(() => controller.submissions.length === 1, 'the message to be sent', 20_000);
     // The answer is far taller than the terminal, so the live region has to be cut to fit.
     await waitFor(() => stripAnsi(output.output).includes(HIDDEN_NOTE), 'the note about hidden lines', 20_000);
     openGate();
