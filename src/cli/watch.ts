@@ -25,15 +25,18 @@ export async function run(context: CommandContext, _args: string[], options: Rec
   // In stdio mode stdout is the protocol: everything else goes to stderr.
   const log = (message: string) => void process.stderr.write(`inline watch: ${message}\n`);
 
-  const [{ openCompletionService }, { WatchServer }, { RepoWatcher }, transport, { AiCommentRunner }] = await Promise.all([
+  const [{ openCompletionService }, { WatchServer }, { RepoWatcher }, transport, { AiCommentRunner }, { IdleMemoryTrimmer }] = await Promise.all([
     import('../engine/complete/service.js'),
     import('../watch/server.js'),
     import('../watch/repo-watcher.js'),
     import('../watch/transport.js'),
     import('../watch/ai-comment-runner.js'),
+    import('../util/idle-memory.js'),
   ]);
+  // The daemon lives for hours: memory a build or a burst of typing grew is given back once idle.
+  const trimmer = new IdleMemoryTrimmer();
   const service: CompletionService = await openCompletionService({ root, git, config });
-  const server = new WatchServer({ root, service, version: readVersion(), log });
+  const server = new WatchServer({ root, service, version: readVersion(), log, onActivity: () => trimmer.touch() });
   const aiComments = new AiCommentRunner({
     root,
     git,
@@ -48,6 +51,7 @@ export async function run(context: CommandContext, _args: string[], options: Rec
       // A chat turn takes seconds: re-indexing must not wait for it, nor a failed re-index stop it.
       void aiComments.filesChanged(changes);
       await service.filesChanged(changes);
+      trimmer.touch();
       log(`updated after changes on disk: ${changes.map((c) => c.path).join(', ')}`);
     },
     log,
@@ -57,7 +61,7 @@ export async function run(context: CommandContext, _args: string[], options: Rec
     .ready()
     .then(() => {
       log('following changes on disk');
-      return service.warmUp();
+      return service.warmUp().then(() => trimmer.touch());
     })
     .catch((error: unknown) => log(`warming up failed: ${(error as Error).message}`));
 
@@ -97,6 +101,7 @@ export async function run(context: CommandContext, _args: string[], options: Rec
   await watcher.close();
   await aiComments.close();
   server.dispose();
+  trimmer.dispose();
   await service.close();
   // Everything is closed; a handle some library left open must not keep a finished daemon alive.
   setTimeout(() => process.exit(code), 2000).unref();

@@ -21,6 +21,8 @@ export interface WatchServerOptions {
   service: CompletionService;
   version: string;
   log: (message: string) => void;
+  /** Called when an editor sends work (opens, edits, asks for a completion). */
+  onActivity?: () => void;
 }
 
 const SERVER_NOT_INITIALIZED = -32002;
@@ -92,9 +94,11 @@ export class WatchServer {
 
     connection.onNotification('textDocument/didOpen', whenReady((p: { textDocument: TextDocumentItem }) => {
       const d = p.textDocument;
+      this.options.onActivity?.();
       this.guard(() => session.didOpen(d.uri, d.languageId, d.version, d.text), 'didOpen');
     }));
     connection.onNotification('textDocument/didChange', whenReady((p: { textDocument: { uri: string; version: number }; contentChanges: never[] }) => {
+      this.options.onActivity?.();
       this.guard(() => session.didChange(p.textDocument.uri, p.textDocument.version, p.contentChanges), 'didChange');
     }));
     connection.onNotification('textDocument/didClose', whenReady((p: { textDocument: { uri: string } }) => {
@@ -104,6 +108,7 @@ export class WatchServer {
 
     connection.onRequest('textDocument/inlineCompletion', (params: unknown, signal: AbortSignal) => {
       ready();
+      this.options.onActivity?.();
       const p = params as { textDocument?: { uri?: unknown }; position?: Position; context?: { triggerKind?: number } };
       if (typeof p?.textDocument?.uri !== 'string' || !isPosition(p.position)) throw new RpcError(INVALID_PARAMS, 'inlineCompletion needs textDocument.uri and position');
       const trigger = p.context?.triggerKind === INLINE_COMPLETION_TRIGGER.automatic ? 'automatic' : 'invoked';

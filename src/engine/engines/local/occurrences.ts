@@ -216,12 +216,16 @@ export class OccurrenceStore {
   /** Gives back capacity reserved for a bulk load that turned out smaller than estimated. */
   trim(): void {
     const wanted = this.used + (this.used >> 4) + 64;
-    if (this.tokens.length <= wanted + (wanted >> 3)) return;
-    const shrink = (array: Int32Array) => array.slice(0, wanted);
-    this.tokens = shrink(this.tokens);
-    this.oneChain = shrink(this.oneChain);
-    this.shortChain = shrink(this.shortChain);
-    this.longChain = shrink(this.longChain);
+    if (this.tokens.length > wanted + (wanted >> 3)) {
+      const shrink = (array: Int32Array) => array.slice(0, wanted);
+      this.tokens = shrink(this.tokens);
+      this.oneChain = shrink(this.oneChain);
+      this.shortChain = shrink(this.shortChain);
+      this.longChain = shrink(this.longChain);
+    }
+    // Bucket tables sized for the estimate can be twice what the real count needs (8 MB instead of
+    // 4 for two million tokens); re-linking once costs a pass over the tokens.
+    if (bucketCounts(wanted).long < this.longHead.length) this.relink(wanted);
   }
 
   /** Heap bytes of the arrays. */
@@ -267,13 +271,16 @@ export class OccurrenceStore {
     this.oneChain = grow(this.oneChain);
     this.shortChain = grow(this.shortChain);
     this.longChain = grow(this.longChain);
+    if (bucketCounts(capacity).long > this.longHead.length) this.relink(capacity);
+  }
+
+  /** Sizes the bucket tables for `capacity` tokens and links every position again. */
+  private relink(capacity: number): void {
     const buckets = bucketCounts(capacity);
-    if (buckets.long > this.longHead.length) {
-      this.oneHead = new Int32Array(buckets.one).fill(-1);
-      this.shortHead = new Int32Array(buckets.short).fill(-1);
-      this.longHead = new Int32Array(buckets.long).fill(-1);
-      for (let g = 0; g < this.used; g++) this.link(g);
-    }
+    this.oneHead = new Int32Array(buckets.one).fill(-1);
+    this.shortHead = new Int32Array(buckets.short).fill(-1);
+    this.longHead = new Int32Array(buckets.long).fill(-1);
+    for (let g = 0; g < this.used; g++) this.link(g);
   }
 
   /** Matches backwards from `g` against the context, which is known to match at least `known` tokens. */

@@ -73,4 +73,22 @@ describe('OccurrenceStore', () => {
     expect(store.length).toBe(3000);
     expect(found(store, [0, 0, 7, 1, 2]).records[0]).toEqual([1007, 5]);
   });
+
+  it('gives back an overestimated reservation, bucket tables included, and finds the same afterwards', () => {
+    const store = new OccurrenceStore(1 << 20);
+    for (let i = 0; i < 2000; i++) store.append([0, 0, i % 50, 1, 2, 1000 + (i % 7)]);
+    const contexts = [[0, 0, 7, 1, 2], [1, 2], [7, 1, 2]];
+    // Matches of two tokens or more are exact; the one-token sample depends on which tokens share a bucket.
+    const exact = (context: number[]) => {
+      const { records, base } = found(store, context);
+      return { records, base };
+    };
+    const before = contexts.map(exact);
+    const reserved = store.memoryBytes();
+    store.trim();
+    expect(store.memoryBytes()).toBeLessThan(reserved / 20);
+    expect(contexts.map(exact)).toEqual(before);
+    store.append([0, 0, 7, 1, 2, 999]);
+    expect(found(store, [0, 0, 7, 1, 2]).records[0]).toEqual([999, 5]);
+  });
 });
