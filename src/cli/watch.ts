@@ -61,7 +61,11 @@ export async function run(context: CommandContext, _args: string[], options: Rec
     .ready()
     .then(() => {
       log('following changes on disk');
-      return service.warmUp().then(() => trimmer.touch());
+      const started = performance.now();
+      return service.warmUp().then(() => {
+        log(`warmed up in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+        trimmer.touch();
+      });
     })
     .catch((error: unknown) => log(`warming up failed: ${(error as Error).message}`));
 

@@ -46,6 +46,13 @@ interface CachedTree {
 
 /** Trees kept per language: enough for the files a user moves between. */
 const TREES_PER_LANGUAGE = 8;
+/**
+ * Text of the unpinned trees kept per language. A tree takes about 20 bytes of WASM memory per
+ * character, and WASM memory never shrinks: eight large files kept at once grew the daemon by
+ * 8 MB for good. Other files' results are cached by content elsewhere, so dropping their trees
+ * early costs little.
+ */
+const UNPINNED_CHARS_PER_LANGUAGE = 256 * 1024;
 /** Documents being edited whose trees are kept ahead of others (two editors, or a split view). */
 const PINNED_PER_LANGUAGE = 2;
 /** Above this share of the text changed, a fresh parse is as cheap as an incremental one. */
@@ -97,11 +104,17 @@ class TreeCache {
     for (const old of pinned.slice(PINNED_PER_LANGUAGE)) old.pinned = false;
   }
 
+  /** Never evicts the newest entry: its tree is about to be used. */
   private evict(): void {
-    while (this.entries.length > TREES_PER_LANGUAGE) {
+    let unpinnedChars = 0;
+    for (const entry of this.entries) if (!entry.pinned) unpinnedChars += entry.text.length;
+    while (this.entries.length > TREES_PER_LANGUAGE || unpinnedChars > UNPINNED_CHARS_PER_LANGUAGE) {
       let victim = this.entries.length - 1;
       while (victim > 0 && this.entries[victim]!.pinned) victim--;
-      this.entries.splice(victim, 1)[0]!.tree.delete();
+      if (victim === 0) return;
+      const [removed] = this.entries.splice(victim, 1);
+      if (!removed!.pinned) unpinnedChars -= removed!.text.length;
+      removed!.tree.delete();
     }
   }
 

@@ -4,7 +4,9 @@
  * collection, and an idle daemon creates none: after building its statistics `inline watch` held
  * about 90 MB of garbage and spare heap for as long as nobody typed. A full collection taken when
  * allocation has been low for a few seconds also shrinks the young generation, and a second one
- * returns the pages the first freed.
+ * returns the pages the first freed. V8 judges the allocation rate from the samples its last
+ * collections took, which right after a build still say "busy": a second round, one quiet period
+ * later, is the one that shrinks the young generation then.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -39,9 +41,11 @@ export function fullGarbageCollector(): Collector | undefined {
 
 /** V8 judges allocation as low over about five seconds; a little more makes the shrink reliable. */
 const QUIET_MS = 6000;
+const ROUNDS = 2;
 
 export class IdleMemoryTrimmer {
   private timer: NodeJS.Timeout | undefined;
+  private roundsLeft = 0;
 
   constructor(
     private readonly collect: Collector | undefined = fullGarbageCollector(),
@@ -51,12 +55,9 @@ export class IdleMemoryTrimmer {
   /** Work happened (a build, a keystroke): trim once the process has been quiet for a while. */
   touch(): void {
     if (this.collect === undefined) return;
+    this.roundsLeft = ROUNDS;
     if (this.timer) this.timer.refresh();
-    else {
-      this.timer = setTimeout(() => this.trim(), this.quietMs);
-      // A pending trim must not keep the process alive.
-      this.timer.unref();
-    }
+    else this.schedule();
   }
 
   dispose(): void {
@@ -64,9 +65,16 @@ export class IdleMemoryTrimmer {
     this.timer = undefined;
   }
 
+  private schedule(): void {
+    this.timer = setTimeout(() => this.trim(), this.quietMs);
+    // A pending trim must not keep the process alive.
+    this.timer.unref();
+  }
+
   private trim(): void {
     this.timer = undefined;
     this.collect?.();
     this.collect?.();
+    if (--this.roundsLeft > 0) this.schedule();
   }
 }

@@ -43,3 +43,20 @@ describe('withTree (incremental re-parse)', () => {
     }
   });
 });
+
+describe('withTree (kept trees)', () => {
+  it('keeps small files’ trees but lets a very large one go once another file is parsed', async () => {
+    clearTreeCache();
+    const large = SOURCE.repeat(Math.ceil((300 * 1024) / SOURCE.length));
+    const small = `${SOURCE}\nx = 1\n`;
+    const firstLarge = await withTree('python', large, (tree) => tree);
+    // The newest tree is kept even when it alone is over the budget: its caller is using it.
+    expect(await withTree('python', large, (tree) => tree)).toBe(firstLarge);
+    const firstSmall = await withTree('python', small, (tree) => tree);
+    expect(await withTree('python', small, (tree) => tree)).toBe(firstSmall);
+    const secondLarge = await withTree('python', large, (tree) => tree.rootNode.childCount);
+    expect(secondLarge).toBeGreaterThan(0);
+    expect(await withTree('python', large, (tree) => tree)).not.toBe(firstLarge);
+    clearTreeCache();
+  });
+});

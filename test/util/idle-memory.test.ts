@@ -4,7 +4,7 @@ import { fullGarbageCollector, IdleMemoryTrimmer } from '../../src/util/idle-mem
 afterEach(() => vi.useRealTimers());
 
 describe('IdleMemoryTrimmer', () => {
-  it('collects twice once the process has been quiet, and not while work keeps coming', () => {
+  it('collects twice once the process has been quiet, again one quiet period later, and not while work keeps coming', () => {
     vi.useFakeTimers();
     const collect = vi.fn();
     const trimmer = new IdleMemoryTrimmer(collect, 1000);
@@ -16,12 +16,16 @@ describe('IdleMemoryTrimmer', () => {
     expect(collect).not.toHaveBeenCalled();
     vi.advanceTimersByTime(1000);
     expect(collect).toHaveBeenCalledTimes(2);
-    // Quiet with nothing done since: nothing more to give back.
-    vi.advanceTimersByTime(10_000);
-    expect(collect).toHaveBeenCalledTimes(2);
-    trimmer.touch();
     vi.advanceTimersByTime(1000);
     expect(collect).toHaveBeenCalledTimes(4);
+    // Quiet with nothing done since: nothing more to give back.
+    vi.advanceTimersByTime(10_000);
+    expect(collect).toHaveBeenCalledTimes(4);
+    trimmer.touch();
+    vi.advanceTimersByTime(500);
+    trimmer.touch();
+    vi.advanceTimersByTime(1000);
+    expect(collect).toHaveBeenCalledTimes(6);
   });
 
   it('does nothing after dispose, or without a collector', () => {
