@@ -14,6 +14,7 @@ import {
   type SettingDescriptor,
   type SettingPath,
 } from './schema.js';
+import { editDistance } from '../util/edit-distance.js';
 
 export interface ConfigFlags {
   engine?: string;
@@ -306,9 +307,9 @@ function suggestKey(unknown: string): string | undefined {
     const lower = candidate.toLowerCase();
     const leaf = lower.slice(lower.lastIndexOf('.') + 1);
     const distance = Math.min(
-      editDistance(wanted, lower),
+      keyDistance(wanted, lower),
       // "stallMs" at the top level almost certainly means "timeouts.stallMs".
-      wanted.includes('.') ? Infinity : editDistance(wanted, leaf),
+      wanted.includes('.') ? Infinity : keyDistance(wanted, leaf),
     );
     if (distance <= MAX_SUGGESTION_DISTANCE && (!best || distance < best.distance)) {
       best = { key: candidate, distance };
@@ -317,22 +318,8 @@ function suggestKey(unknown: string): string | undefined {
   return best?.key;
 }
 
-/** Optimal string alignment distance: Levenshtein plus adjacent transpositions ("modle" → "model" is 1). */
-function editDistance(a: string, b: string): number {
+/** Counts an adjacent swap as one edit ("modle" → "model"); lengths too far apart are not compared. */
+function keyDistance(a: string, b: string): number {
   if (Math.abs(a.length - b.length) > MAX_SUGGESTION_DISTANCE) return Infinity;
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => {
-    const row = new Array<number>(b.length + 1).fill(0);
-    row[0] = i;
-    return row;
-  });
-  for (let j = 0; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
-    }
-  }
-  return d[a.length]![b.length]!;
+  return editDistance(a, b, { transpositions: true });
 }

@@ -7,6 +7,7 @@ import { languageForPath } from '../../context/languages.js';
 import { readSource } from '../../context/source-file.js';
 import { extractSymbols } from '../../context/symbols.js';
 import type { SymbolDef } from '../../context/types.js';
+import { editDistance } from '../../util/edit-distance.js';
 
 export interface TargetSpec {
   file: string;
@@ -96,23 +97,11 @@ export function closestNames(wanted: string, names: string[]): string[] {
     .map((name) => {
       const n = name.toLowerCase();
       const tail = n.slice(n.lastIndexOf('.') + 1);
-      const score = n.includes(w) ? -1 : Math.min(distance(w, n), distance(w, tail));
+      const score = n.includes(w) ? -1 : Math.min(editDistance(w, n), editDistance(w, tail));
       return { name, score };
     })
     .filter(({ score }) => score <= Math.max(2, Math.floor(w.length / 3)))
     .sort((a, b) => a.score - b.score || a.name.localeCompare(b.name))
     .slice(0, 5)
     .map(({ name }) => name);
-}
-
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }
