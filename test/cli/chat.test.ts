@@ -1,10 +1,9 @@
 /** `inline chat -m` through the real binary, in temporary git repositories, with a real HTTP server as the model. */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeBackend, type FakeBackend } from '../support/fake-backend.js';
-import { makeTempRepo, runCli, type TempRepo } from '../support/cli.js';
+import { commitFiles, git as gitIn, makeTempRepo, runCli, type TempRepo } from '../support/cli.js';
 
 // Built at run time so no credential-shaped literal sits in the repository.
 const AWS_KEY = 'AKIA' + 'Q3EGRTZ7' + 'XPLM4WNB';
@@ -14,12 +13,7 @@ let backend: FakeBackend | undefined;
 
 beforeEach(async () => {
   repo = await makeTempRepo();
-  repo.write('a.py', 'def area(x):\n    return x * x\n\n\nprint(area(3))\n');
-  // The commits inline makes need an identity; the isolated environment has no global config.
-  await git('config', 'user.name', 'Test');
-  await git('config', 'user.email', 'test@example.com');
-  await git('add', '-A');
-  await git('commit', '-q', '-m', 'initial');
+  await commitFiles(repo, { 'a.py': 'def area(x):\n    return x * x\n\n\nprint(area(3))\n' });
 });
 afterEach(async () => {
   await backend?.close();
@@ -27,10 +21,7 @@ afterEach(async () => {
   repo.cleanup();
 });
 
-async function git(...args: string[]): Promise<string> {
-  const result = await execa('git', args, { cwd: repo.root, env: repo.env, extendEnv: false });
-  return String(result.stdout);
-}
+const git = (...args: string[]) => gitIn(repo, ...args);
 
 const chat = (args: string[], input?: string) =>
   runCli(['chat', ...args], { cwd: repo.root, env: repo.env, timeoutMs: 30_000, ...(input === undefined ? {} : { input }) });

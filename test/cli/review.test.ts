@@ -1,8 +1,7 @@
 /** `inline review` through the real binary, in temporary git repositories, with a real HTTP server as the model. */
-import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeBackend, type FakeBackend, type Reply } from '../support/fake-backend.js';
-import { makeTempRepo, runCli, type TempRepo } from '../support/cli.js';
+import { commitFiles, git as gitIn, makeTempRepo, runCli, type TempRepo } from '../support/cli.js';
 
 // Built at run time so no credential-shaped literal sits in the repository.
 const AWS_KEY = 'AKIA' + 'Q3EGRTZ7' + 'XPLM4WNB';
@@ -12,12 +11,10 @@ let backend: FakeBackend | undefined;
 
 beforeEach(async () => {
   repo = await makeTempRepo();
-  await git('config', 'user.name', 'Test');
-  await git('config', 'user.email', 'test@example.com');
-  repo.write('stats.py', 'def average(values):\n    return sum(values) / len(values)\n');
-  repo.write('settings.py', 'DEBUG = False\n');
-  await git('add', '-A');
-  await git('commit', '-q', '-m', 'initial');
+  await commitFiles(repo, {
+    'stats.py': 'def average(values):\n    return sum(values) / len(values)\n',
+    'settings.py': 'DEBUG = False\n',
+  });
 });
 afterEach(async () => {
   await backend?.close();
@@ -25,10 +22,7 @@ afterEach(async () => {
   repo.cleanup();
 });
 
-async function git(...args: string[]): Promise<string> {
-  const result = await execa('git', args, { cwd: repo.root, env: repo.env, extendEnv: false });
-  return String(result.stdout);
-}
+const git = (...args: string[]) => gitIn(repo, ...args);
 
 /** A planted off-by-one on line 5 of stats.py and a key on line 2 of settings.py, staged. */
 async function plantChanges(): Promise<void> {

@@ -5,9 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BIN, makeTempRepo, type TempRepo } from '../support/cli.js';
+import { BIN, commitFiles, git as gitIn, makeTempRepo, type TempRepo } from '../support/cli.js';
 import { startFakeBackend, type FakeBackend } from '../support/fake-backend.js';
 import { TmuxPane, tmuxAvailable, TMUX } from '../support/tmux.js';
 
@@ -33,10 +32,7 @@ let repo: TempRepo;
 let backend: FakeBackend | undefined;
 let pane: TmuxPane | undefined;
 
-async function git(...args: string[]): Promise<string> {
-  const result = await execa('git', args, { cwd: repo.root, env: repo.env, extendEnv: false });
-  return String(result.stdout);
-}
+const git = (...args: string[]) => gitIn(repo, ...args);
 
 const PLACEHOLDER = 'Ask about the code, or /help';
 
@@ -51,12 +47,7 @@ if (!tmuxAvailable()) console.warn(`test/e2e/tui-chat.test.ts: skipped, ${TMUX} 
 describe.skipIf(!tmuxAvailable())(`inline chat TUI under tmux (skipped when ${TMUX} is not installed)`, () => {
   beforeEach(async () => {
     repo = await makeTempRepo();
-    repo.write('a.py', ORIGINAL);
-    // The commits inline makes need an identity; the isolated environment has no global config.
-    await git('config', 'user.name', 'Test');
-    await git('config', 'user.email', 'test@example.com');
-    await git('add', '-A');
-    await git('commit', '-q', '-m', 'initial');
+    await commitFiles(repo, { 'a.py': ORIGINAL });
     backend = await startFakeBackend();
   });
 

@@ -1,18 +1,13 @@
-import { execa } from 'execa';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyAndCommit, EditError, planEdits, undoLastEdit } from '../../../src/engine/edits/index.js';
-import { makeTempRepo, type TempRepo } from '../../support/cli.js';
+import { git, makeTempRepo, type TempRepo } from '../../support/cli.js';
 
 const repos: TempRepo[] = [];
 afterEach(() => {
   for (const repo of repos.splice(0)) repo.cleanup();
 });
-
-async function git(repo: TempRepo, ...args: string[]): Promise<string> {
-  return (await execa('git', args, { cwd: repo.root, env: repo.env, extendEnv: false })).stdout;
-}
 
 async function repoWithCommit(useGit = true): Promise<TempRepo> {
   const repo = await makeTempRepo({ git: useGit });
