@@ -3,6 +3,7 @@
  * chat-capable engine, so /search, /context, /diff and /undo work before a model is configured.
  */
 import { execa } from 'execa';
+import { runShellCommand } from '../agents/run-command.js';
 import { undoLastEdit, EditError, resolveEditPath } from '../edits/index.js';
 import { describeContext } from './chat-context.js';
 import type { ChatWorkspace } from './workspace.js';
@@ -15,7 +16,7 @@ export interface CommandResult {
 type Handler = (workspace: ChatWorkspace, args: string) => Promise<CommandResult>;
 
 const RUN_TIMEOUT_MS = 120_000;
-/** Command output offered to the model is cut to its last characters: errors come at the end. */
+/** Command output offered to the model is cut in the middle (see truncateOutput). */
 const RUN_OUTPUT_CHARS = 8_000;
 const SEARCH_RESULTS = 8;
 
@@ -145,14 +146,13 @@ async function commit(workspace: ChatWorkspace, args: string): Promise<CommandRe
 async function run(workspace: ChatWorkspace, args: string): Promise<CommandResult> {
   const command = args.trim();
   if (command === '') return fail('Usage: /run <shell command>');
-  const result = await execa(command, { shell: true, cwd: workspace.root, reject: false, all: true, timeout: RUN_TIMEOUT_MS, stdin: 'ignore' });
-  let output = String(result.all ?? '');
-  if (output.length > RUN_OUTPUT_CHARS) output = `[... ${output.length - RUN_OUTPUT_CHARS} earlier characters cut ...]\n${output.slice(-RUN_OUTPUT_CHARS)}`;
-  const status = result.timedOut ? `timed out after ${RUN_TIMEOUT_MS / 1000} s` : `exit code ${result.exitCode ?? 'unknown'}`;
+  const result = await runShellCommand(command, { cwd: workspace.root, timeoutMs: RUN_TIMEOUT_MS, maxOutputChars: RUN_OUTPUT_CHARS });
+  const { output } = result;
+  const status = result.timedOut ? `timed out after ${RUN_TIMEOUT_MS / 1000} s` : `exit code ${result.exitCode}`;
   workspace.session.pendingContext = `$ ${command}\n${output}\n(${status})`;
   workspace.session.save();
   workspace.refreshFiles();
-  return { text: `${output}\n(${status}) The output will be sent with your next message.`, ok: result.exitCode === 0 };
+  return { text: `${output}\n(${status}) The output will be sent with your next message.`, ok: result.passed };
 }
 
 async function model(workspace: ChatWorkspace, args: string): Promise<CommandResult> {
