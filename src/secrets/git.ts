@@ -49,7 +49,9 @@ const BINARY_PROBE_BYTES = 8192;
  * text instead of what is committed), colour, and rename detection (without it a moved file
  * would be reported again under its new name).
  */
-const DIFF_ARGS = ['-U0', '--no-color', '--no-ext-diff', '--no-textconv', '-M', '--src-prefix=a/', '--dst-prefix=b/'];
+export const PINNED_DIFF_OPTIONS = ['--no-color', '--no-ext-diff', '--no-textconv', '-M', '--src-prefix=a/', '--dst-prefix=b/'];
+/** Added lines are all a scan needs: no context. */
+const DIFF_ARGS = ['-U0', ...PINNED_DIFF_OPTIONS];
 
 /** NUL cannot start a diff line, so the commit header cannot be mistaken for patch text. */
 const COMMIT_FORMAT = '--format=%x00%H%x00%an%x00%ae%x00%aI';

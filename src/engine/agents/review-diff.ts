@@ -5,7 +5,7 @@
  * hunks show (a model's comment must point into one of them).
  */
 import { execFile } from 'node:child_process';
-import { unquoteGitPath } from '../../secrets/git.js';
+import { PINNED_DIFF_OPTIONS, unquoteGitPath } from '../../secrets/git.js';
 
 export type DiffSource = { kind: 'staged' } | { kind: 'working-tree' } | { kind: 'range'; range: string };
 
@@ -38,8 +38,8 @@ export class ReviewDiffError extends Error {
   }
 }
 
-/** Pinned so user configuration cannot change what is parsed (prefixes, external drivers, colour). */
-const DIFF_ARGS = ['-U3', '--no-color', '--no-ext-diff', '--no-textconv', '-M', '--src-prefix=a/', '--dst-prefix=b/'];
+/** Three lines of context, as a reviewer reads a diff; the rest pinned as for the secret scan. */
+const DIFF_ARGS = ['-U3', ...PINNED_DIFF_OPTIONS];
 const MAX_DIFF_BYTES = 64 * 1024 * 1024;
 
 function git(root: string, args: string[]): Promise<string> {
