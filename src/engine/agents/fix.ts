@@ -24,25 +24,16 @@ export type RepairEvent =
   | { type: 'turn-start'; iteration: number; files: string[] }
   | { type: 'turn'; event: TurnEvent };
 
-export interface RepairOptions {
-  workspace: ChatWorkspace;
-  engine: Engine;
+export interface RepairOptions extends Omit<GuardedTurnOptions, 'message'> {
   command: string;
   cwd: string;
   timeoutMs: number;
   /** Model turns at most. */
   maxIterations: number;
-  autoYes: boolean;
-  /** Asked after a preview without autoYes; without it, edits are not applied. */
-  confirm?: () => Promise<boolean>;
-  /** Files the model may change; others make the edit be declined. Undefined: any file. */
-  editable?: (path: string) => boolean;
   /** Files always in the chat (the target). */
   focus?: string[];
   /** Said to the model after the failure description (what the target is, what it may edit). */
   guidance?: string;
-  signal: AbortSignal;
-  onEvent?: (event: RepairEvent) => void;
 }
 
 export interface RepairResult {
@@ -78,7 +69,9 @@ export interface GuardedTurnOptions {
   message: string;
   signal: AbortSignal;
   autoYes: boolean;
+  /** Asked after a preview without autoYes; without it, edits are not applied. */
   confirm?: () => Promise<boolean>;
+  /** Files the model may change; others make the edit be declined. Undefined: any file. */
   editable?: (path: string) => boolean;
   onEvent?: (event: RepairEvent) => void;
 }
