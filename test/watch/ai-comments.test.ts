@@ -1,12 +1,11 @@
 /** AI comments: detection across languages, their removal, and the real daemon acting on saved files. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import type { MessageConnection } from 'vscode-jsonrpc/node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { withoutComments } from '../../src/watch/ai-comment-runner.js';
 import { classifyComment, findAiComments } from '../../src/watch/ai-comments.js';
-import { makeTempRepo, type TempRepo } from '../support/cli.js';
+import { commitFiles, git as gitIn, makeTempRepo, type TempRepo } from '../support/cli.js';
 import { startFakeBackend, type FakeBackend } from '../support/fake-backend.js';
 import { fileUri, startDaemon, stdioClient, waitFor, type Daemon } from '../support/watch-client.js';
 
@@ -55,18 +54,13 @@ describe('inline watch acting on AI comments', () => {
   let repo: TempRepo;
   let backend: FakeBackend | undefined;
   let daemon: Daemon | undefined;
-  const git = async (...args: string[]) => String((await execa('git', args, { cwd: repo.root, env: repo.env, extendEnv: false })).stdout);
+  const git = (...args: string[]) => gitIn(repo, ...args);
   const chatRequests = () => backend!.requests.filter((r) => r.path === '/v1/chat/completions');
   const sent = (index: number) => (chatRequests()[index]!.body.messages as Array<{ content: string }>).map((m) => m.content).join('\n');
 
   beforeEach(async () => {
     repo = await makeTempRepo();
-    repo.write('a.py', 'def first(xs):\n    return xs[0]\n');
-    repo.write('.gitignore', 'ignored.py\n');
-    await git('config', 'user.name', 'Test');
-    await git('config', 'user.email', 'test@example.com');
-    await git('add', '-A');
-    await git('commit', '-q', '-m', 'initial');
+    await commitFiles(repo, { 'a.py': 'def first(xs):\n    return xs[0]\n', '.gitignore': 'ignored.py\n' });
   });
   afterEach(async () => {
     await daemon?.stop();
